@@ -1,0 +1,88 @@
+//! Options shared by every subcommand that runs the engine, and building the engine.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use groundprobe::engine::{Engine, EngineConfig};
+use groundprobe::model::Encoder;
+use groundprobe::model::manifest::ModelKind;
+use groundprobe::model::registry::{Registry, default_models_dir};
+use groundprobe::segment::SegmentParams;
+use groundprobe::vad::Vad;
+
+/// Models, encoders and segmentation.
+#[derive(Debug, Clone, Args)]
+pub struct EngineArgs {
+    /// Folder holding the models (default: $GROUNDPROBE_MODELS or the bundled models/).
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
+    /// Encoders to run side by side, by manifest name.
+    #[arg(long, value_delimiter = ',', default_value = "speech-embedding")]
+    pub encoders: Vec<String>,
+    /// Voice-activity model, by manifest name.
+    #[arg(long, default_value = "silero-vad")]
+    pub vad: String,
+    /// Nearest neighbours reported per word and encoder.
+    #[arg(short = 'k', long, default_value_t = 5)]
+    pub k: usize,
+    /// Speech probability that starts a word.
+    #[arg(long, default_value_t = SegmentParams::default().onset)]
+    pub onset: f32,
+    /// Probability below which a frame counts as silence inside a word.
+    #[arg(long, default_value_t = SegmentParams::default().offset)]
+    pub offset: f32,
+    /// Silence (ms) that ends a word; shorter values split words at stop closures.
+    #[arg(long, default_value_t = SegmentParams::default().hangover_ms)]
+    pub hangover_ms: u32,
+    /// Shortest word kept (ms).
+    #[arg(long, default_value_t = SegmentParams::default().min_word_ms)]
+    pub min_word_ms: u32,
+    /// Longest word (ms); longer speech is cut.
+    #[arg(long, default_value_t = SegmentParams::default().max_word_ms)]
+    pub max_word_ms: u32,
+    /// Audio kept before and after each word (ms).
+    #[arg(long, default_value_t = SegmentParams::default().pad_ms)]
+    pub pad_ms: u32,
+}
+
+impl EngineArgs {
+    /// Segmentation parameters from the flags.
+    pub fn segment_params(&self) -> SegmentParams {
+        SegmentParams {
+            onset: self.onset,
+            offset: self.offset,
+            hangover_ms: self.hangover_ms,
+            min_word_ms: self.min_word_ms,
+            max_word_ms: self.max_word_ms,
+            pad_ms: self.pad_ms,
+        }
+    }
+
+    /// The models folder in use.
+    pub fn models_dir(&self) -> PathBuf {
+        self.models.clone().unwrap_or_else(default_models_dir)
+    }
+
+    /// Loads the voice-activity model and the encoders and builds the engine.
+    pub fn build(&self, keep_vectors: bool) -> anyhow::Result<Engine> {
+        let dir = self.models_dir();
+        let registry = Registry::scan(&dir)
+            .with_context(|| format!("reading the models folder {}", dir.display()))?;
+        let vad_manifest = registry.find(&self.vad, ModelKind::Vad)?;
+        let vad = Vad::load(&vad_manifest.path).context("loading the voice-activity model")?;
+        let mut encoders = Vec::new();
+        for name in &self.encoders {
+            let m = registry.find(name, ModelKind::Encoder)?;
+            let enc =
+                Encoder::load(&m.path).with_context(|| format!("loading encoder `{name}`"))?;
+            encoders.push(enc);
+        }
+        let config = EngineConfig {
+            segment: self.segment_params(),
+            k: self.k,
+            keep_vectors,
+        };
+        Ok(Engine::new(vad, encoders, config)?)
+    }
+}

@@ -1,0 +1,36 @@
+//! Command-line definitions (clap) and one runner per subcommand.
+
+mod engine_args;
+mod models;
+mod run;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use engine_args::EngineArgs;
+
+/// Watch what speech encoders know about words, live.
+#[derive(Debug, Parser)]
+#[command(name = "groundprobe", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Find the words in WAV files and print each word's nearest neighbours.
+    Run(run::RunArgs),
+    /// List the models found and check their files.
+    Models(models::ModelsArgs),
+}
+
+/// Parses the command line and runs the subcommand.
+pub fn run() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Models(args) => models::run(args),
+    }
+}

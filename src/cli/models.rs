@@ -1,0 +1,51 @@
+//! `groundprobe models`: what models are installed, their licences, and whether their
+//! files match their manifests.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use groundprobe::model::Manifest;
+use groundprobe::model::registry::{Registry, default_models_dir};
+
+/// Options of `groundprobe models`.
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    /// Folder holding the models (default: $GROUNDPROBE_MODELS or the bundled models/).
+    #[arg(long, value_name = "DIR")]
+    models: Option<std::path::PathBuf>,
+}
+
+/// Lists every manifest and checks each model file's checksum.
+pub fn run(args: ModelsArgs) -> anyhow::Result<ExitCode> {
+    let dir = args.models.unwrap_or_else(default_models_dir);
+    let registry = Registry::scan(&dir)?;
+    let mut bad = 0;
+    for m in registry.manifests() {
+        let status = match Manifest::load(&m.path) {
+            Ok(_) => "ok".to_string(),
+            Err(e) => {
+                bad += 1;
+                format!("BROKEN: {e}")
+            }
+        };
+        let kind = if m.grounded {
+            "grounded"
+        } else {
+            format!("{:?}", m.kind).to_lowercase().leak()
+        };
+        println!(
+            "{:<22} {:<9} {:<11} {:>3} layers  {}  [{}]",
+            m.name,
+            kind,
+            m.licence,
+            m.layers.len(),
+            m.source,
+            status
+        );
+    }
+    Ok(if bad == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -1,0 +1,360 @@
+//! The engine: 16 kHz samples in, typed events out. Voice activity → word segments →
+//! every encoder → the probe, one word at a time. It does not know where samples come
+//! from: files, the demo player and the microphone all arrive through the same ring.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use crate::audio::ENGINE_RATE;
+use crate::audio::resample::StreamResampler;
+use crate::audio::ring::{Popped, RingReader};
+use crate::error::Result;
+use crate::event::{Event, NeighbourInfo, SourceInfo, VadFrame, WordEvent};
+use crate::model::Encoder;
+use crate::probe::Bank;
+use crate::segment::{SegmentParams, Segmenter};
+use crate::vad::Vad;
+
+/// Engine settings.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Word segmentation.
+    pub segment: SegmentParams,
+    /// Neighbours reported per word and encoder.
+    pub k: usize,
+    /// Put every layer's pooled vector into word events.
+    pub keep_vectors: bool,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            segment: SegmentParams::default(),
+            k: 5,
+            keep_vectors: false,
+        }
+    }
+}
+
+/// Where the labels of a source's words come from.
+#[derive(Debug, Clone, Default)]
+pub enum Labels {
+    /// Unlabelled words.
+    #[default]
+    None,
+    /// Every word of the source gets this label (one-word files named `<label>_….wav`).
+    Fixed(String),
+    /// The n-th word gets the n-th label (a transcript or a prompt list); then none.
+    Sequence(std::collections::VecDeque<String>),
+}
+
+impl Labels {
+    fn next(&mut self) -> Option<String> {
+        match self {
+            Labels::None => None,
+            Labels::Fixed(l) => Some(l.clone()),
+            Labels::Sequence(q) => q.pop_front(),
+        }
+    }
+}
+
+/// Running totals over a session.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    /// Seconds of 16 kHz audio processed.
+    pub audio_seconds: f64,
+    /// Time in voice activity, seconds.
+    pub vad_seconds: f64,
+    /// Per word: milliseconds from the segmenter's decision to the updated probe.
+    pub word_latency_ms: Vec<f64>,
+    /// Samples the producer dropped (ring overruns), summed over sources.
+    pub dropped_samples: u64,
+}
+
+struct Source {
+    name: Option<String>,
+    labels: Labels,
+    /// Samples of this source consumed so far.
+    pos: usize,
+    /// Recent samples; `history[0]` is sample `history_start` of the source.
+    history: Vec<f32>,
+    history_start: usize,
+    frame: Vec<f32>,
+}
+
+/// The per-word pipeline and the session's state.
+pub struct Engine {
+    vad: Vad,
+    segmenter: Segmenter,
+    encoders: Vec<Encoder>,
+    banks: Vec<Bank>,
+    labels: Vec<Option<String>>,
+    config: EngineConfig,
+    source: Option<Source>,
+    stats: Stats,
+}
+
+impl Engine {
+    /// An engine with a voice-activity model and encoders.
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] if the segmenter parameters are inconsistent.
+    pub fn new(vad: Vad, encoders: Vec<Encoder>, config: EngineConfig) -> Result<Self> {
+        config.segment.validate()?;
+        let segmenter = Segmenter::new(config.segment, vad.frame_len(), ENGINE_RATE);
+        let banks = encoders.iter().map(|_| Bank::default()).collect();
+        Ok(Self {
+            vad,
+            segmenter,
+            encoders,
+            banks,
+            labels: Vec::new(),
+            config,
+            source: None,
+            stats: Stats::default(),
+        })
+    }
+
+    /// The encoders, in display order.
+    pub fn encoders(&self) -> &[Encoder] {
+        &self.encoders
+    }
+
+    /// Session totals so far.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Words so far.
+    pub fn words(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// Forgets every word (the UI's "clear"); models and settings stay.
+    pub fn clear(&mut self) {
+        self.banks.iter_mut().for_each(|b| *b = Bank::default());
+        self.labels.clear();
+    }
+
+    /// Starts a new source: voice activity and segmentation restart, words stay.
+    pub fn begin_source(&mut self, info: SourceInfo, labels: Labels, emit: &mut dyn FnMut(Event)) {
+        self.vad.reset();
+        self.segmenter.finish();
+        let name = Some(info.name.clone()).filter(|n| !n.is_empty());
+        self.source = Some(Source {
+            name,
+            labels,
+            pos: 0,
+            history: Vec::new(),
+            history_start: 0,
+            frame: Vec::with_capacity(self.vad.frame_len()),
+        });
+        emit(Event::SourceStarted(info));
+    }
+
+    /// Feeds 16 kHz samples of the current source.
+    ///
+    /// # Errors
+    /// Model errors from voice activity or an encoder.
+    pub fn push(&mut self, samples: &[f32], emit: &mut dyn FnMut(Event)) -> Result<()> {
+        let frame_len = self.vad.frame_len();
+        let mut rest = samples;
+        while !rest.is_empty() {
+            let src = self.source.get_or_insert_with(|| Source {
+                name: None,
+                labels: Labels::None,
+                pos: 0,
+                history: Vec::new(),
+                history_start: 0,
+                frame: Vec::with_capacity(frame_len),
+            });
+            let take = (frame_len - src.frame.len()).min(rest.len());
+            src.frame.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+            if src.frame.len() == frame_len {
+                self.process_frame(emit)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the current source: a partial last frame is padded, an open word is closed.
+    ///
+    /// # Errors
+    /// Model errors from voice activity or an encoder.
+    pub fn end_source(&mut self, emit: &mut dyn FnMut(Event)) -> Result<()> {
+        let frame_len = self.vad.frame_len();
+        if let Some(src) = self.source.as_mut()
+            && !src.frame.is_empty()
+        {
+            let real = src.frame.len();
+            src.frame.resize(frame_len, 0.0);
+            self.process_frame(emit)?;
+            if let Some(src) = self.source.as_mut() {
+                // The padding is not part of the source.
+                src.pos -= frame_len - real;
+            }
+        }
+        if let Some(seg) = self.segmenter.finish() {
+            self.emit_word(seg, emit)?;
+        }
+        self.source = None;
+        Ok(())
+    }
+
+    /// Drains a ring until its writer closes: resample to 16 kHz and process.
+    ///
+    /// `idle` is called whenever the ring is empty (sleep, or check for a stop request:
+    /// return `false` to stop early).
+    ///
+    /// # Errors
+    /// Resampling or model errors.
+    pub fn run_ring(
+        &mut self,
+        reader: &mut RingReader,
+        resampler: &mut StreamResampler,
+        emit: &mut dyn FnMut(Event),
+        idle: &mut dyn FnMut() -> bool,
+    ) -> Result<()> {
+        let mut buf = vec![0.0f32; 4096];
+        let mut out = Vec::with_capacity(8192);
+        loop {
+            match reader.pop(&mut buf) {
+                Popped::Samples(n) => {
+                    out.clear();
+                    resampler.push(&buf[..n], &mut out)?;
+                    self.stats.dropped_samples = reader.dropped();
+                    self.push(&out, emit)?;
+                }
+                Popped::Empty => {
+                    if !idle() {
+                        break;
+                    }
+                }
+                Popped::Closed => break,
+            }
+        }
+        out.clear();
+        resampler.finish(&mut out)?;
+        self.push(&out, emit)?;
+        self.stats.dropped_samples = reader.dropped();
+        Ok(())
+    }
+
+    fn process_frame(&mut self, emit: &mut dyn FnMut(Event)) -> Result<()> {
+        let Some(src) = self.source.as_mut() else {
+            return Ok(());
+        };
+        let t0 = Instant::now();
+        let prob = self.vad.process(&src.frame)?;
+        self.stats.vad_seconds += t0.elapsed().as_secs_f64();
+        let rms = (src.frame.iter().map(|x| x * x).sum::<f32>() / src.frame.len() as f32).sqrt();
+        src.history.extend_from_slice(&src.frame);
+        src.pos += src.frame.len();
+        src.frame.clear();
+        self.stats.audio_seconds += self.vad.frame_len() as f64 / ENGINE_RATE as f64;
+        let seg = self.segmenter.push(prob);
+        let time = src.pos as f64 / ENGINE_RATE as f64;
+        emit(Event::Vad(VadFrame {
+            time,
+            prob,
+            rms,
+            in_word: self.segmenter.in_word(),
+            dropped: self.stats.dropped_samples,
+        }));
+        if let Some(seg) = seg {
+            self.emit_word(seg, emit)?;
+        }
+        self.trim_history();
+        Ok(())
+    }
+
+    /// Keeps enough history for the longest word plus padding.
+    fn trim_history(&mut self) {
+        let Some(src) = self.source.as_mut() else {
+            return;
+        };
+        let p = self.config.segment;
+        let keep = ((p.max_word_ms + 2 * p.pad_ms + p.hangover_ms) as usize * ENGINE_RATE as usize
+            / 1000)
+            + 4 * self.vad.frame_len();
+        if src.history.len() > 2 * keep {
+            let cut = src.history.len() - keep;
+            src.history.drain(..cut);
+            src.history_start += cut;
+        }
+    }
+
+    fn emit_word(
+        &mut self,
+        seg: crate::segment::Segment,
+        emit: &mut dyn FnMut(Event),
+    ) -> Result<()> {
+        let decided = Instant::now();
+        let Some(src) = self.source.as_mut() else {
+            return Ok(());
+        };
+        let lo = seg.start.max(src.history_start) - src.history_start;
+        let hi = seg
+            .end
+            .min(src.pos)
+            .saturating_sub(src.history_start)
+            .max(lo);
+        let audio = src.history[lo..hi].to_vec();
+        let label = src.labels.next();
+        let file = src.name.clone();
+        let index = self.labels.len();
+        self.labels.push(label.clone());
+
+        let mut timings = BTreeMap::new();
+        let mut neighbours = BTreeMap::new();
+        let mut embeddings = self.config.keep_vectors.then(BTreeMap::new);
+        for (enc, bank) in self.encoders.iter_mut().zip(&mut self.banks) {
+            let t = Instant::now();
+            let vectors = enc.encode(&audio)?;
+            timings.insert(
+                format!("encode:{}", enc.name()),
+                t.elapsed().as_secs_f64() * 1e3,
+            );
+            let t = Instant::now();
+            if bank.is_empty() && bank.dims().is_empty() {
+                *bank = Bank::new(vectors.layers.iter().map(Vec::len).collect());
+            }
+            let i = bank.push(&vectors.layers);
+            let near = bank.nearest(enc.manifest().neighbour_layer_index(), i, self.config.k, i);
+            let infos = near
+                .into_iter()
+                .map(|n| NeighbourInfo {
+                    index: n.index,
+                    label: self.labels[n.index].clone(),
+                    similarity: n.similarity,
+                })
+                .collect();
+            neighbours.insert(enc.name().to_string(), infos);
+            timings.insert(
+                format!("probe:{}", enc.name()),
+                t.elapsed().as_secs_f64() * 1e3,
+            );
+            if let Some(e) = embeddings.as_mut() {
+                let layers = enc.layer_names().into_iter().zip(vectors.layers).collect();
+                e.insert(enc.name().to_string(), layers);
+            }
+        }
+        self.stats
+            .word_latency_ms
+            .push(decided.elapsed().as_secs_f64() * 1e3);
+        let rate = ENGINE_RATE as f64;
+        emit(Event::Word(Box::new(WordEvent {
+            index,
+            file,
+            start: seg.start as f64 / rate,
+            end: seg.end.min(self.source.as_ref().map_or(seg.end, |s| s.pos)) as f64 / rate,
+            label,
+            neighbours,
+            embeddings,
+            truncated: seg.truncated,
+            timings_ms: timings,
+        })));
+        Ok(())
+    }
+}

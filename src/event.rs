@@ -1,0 +1,90 @@
+//! The typed events the engine emits and every sink (JSON lines, table, UI) consumes.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// Everything the engine reports, in order.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// One voice-activity frame (32 ms): for meters; not written as JSON lines.
+    Vad(VadFrame),
+    /// A new word with its neighbours.
+    Word(Box<WordEvent>),
+    /// A source (file, demo clip, device) started.
+    SourceStarted(SourceInfo),
+    /// The audio device failed or came back; the session goes on.
+    Device(DeviceStatus),
+}
+
+/// Speech probability and level of one frame.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct VadFrame {
+    /// Seconds since the start of the current source.
+    pub time: f64,
+    /// Silero's speech probability.
+    pub prob: f32,
+    /// Root-mean-square level of the frame (full scale = 1).
+    pub rms: f32,
+    /// True while the segmenter is inside a word.
+    pub in_word: bool,
+    /// Samples dropped so far because the engine fell behind.
+    pub dropped: u64,
+}
+
+/// A source of audio, as announced when it starts.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceInfo {
+    /// File path or device name.
+    pub name: String,
+    /// Native sample rate.
+    pub sample_rate: u32,
+    /// Duration in seconds, when known.
+    pub seconds: Option<f64>,
+}
+
+/// An audio device problem or recovery.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceStatus {
+    /// What happened, for people.
+    pub message: String,
+    /// True when audio flows again.
+    pub ok: bool,
+}
+
+/// A word and what the probe found for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct WordEvent {
+    /// Position of the word in the session.
+    pub index: usize,
+    /// The file it came from, if any.
+    pub file: Option<String>,
+    /// Start in seconds from the start of its source.
+    pub start: f64,
+    /// End in seconds from the start of its source.
+    pub end: f64,
+    /// Known label (from a file name, transcript or prompt).
+    pub label: Option<String>,
+    /// Per encoder: the nearest earlier words.
+    pub neighbours: BTreeMap<String, Vec<NeighbourInfo>>,
+    /// Per encoder and layer: the pooled vector (only when asked for).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embeddings: Option<BTreeMap<String, BTreeMap<String, Vec<f32>>>>,
+    /// True when the word hit the maximum length and was cut.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+    /// Time spent per stage for this word, in milliseconds.
+    pub timings_ms: BTreeMap<String, f64>,
+}
+
+/// One neighbour of a word under one encoder.
+#[derive(Debug, Clone, Serialize)]
+pub struct NeighbourInfo {
+    /// The neighbour's word index.
+    pub index: usize,
+    /// Its label, if known.
+    pub label: Option<String>,
+    /// Cosine similarity.
+    pub similarity: f32,
+}

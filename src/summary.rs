@@ -1,0 +1,120 @@
+//! The end-of-session summary every sink can print.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::engine::Engine;
+
+/// Per-encoder facts for the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct EncoderInfo {
+    /// Trained with visual grounding?
+    pub grounded: bool,
+    /// Tapped layers, first to last.
+    pub layers: Vec<String>,
+}
+
+/// p50/p95/p99 of a set of measurements.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Percentiles {
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// Largest.
+    pub max: f64,
+}
+
+impl Percentiles {
+    /// Nearest-rank percentiles; `None` for no data.
+    pub fn of(values: &[f64]) -> Option<Self> {
+        if values.is_empty() {
+            return None;
+        }
+        let mut v = values.to_vec();
+        v.sort_by(f64::total_cmp);
+        let at = |p: f64| v[((p * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1];
+        Some(Self {
+            p50: at(0.50),
+            p95: at(0.95),
+            p99: at(0.99),
+            max: v[v.len() - 1],
+        })
+    }
+}
+
+/// The summary line: `{"type":"summary", …}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Always "summary".
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Words found.
+    pub words: usize,
+    /// Seconds of audio processed.
+    pub audio_seconds: f64,
+    /// Wall-clock seconds spent.
+    pub processing_seconds: f64,
+    /// processing_seconds / audio_seconds.
+    pub realtime_factor: f64,
+    /// Encoders, by name.
+    pub encoders: BTreeMap<String, EncoderInfo>,
+    /// Milliseconds from a word's end being decided to its probe update, over all words.
+    pub word_latency_ms: Option<Percentiles>,
+    /// Samples dropped because the engine fell behind (live sources only).
+    pub dropped_samples: u64,
+    /// Sources that could not be processed, with the reason.
+    pub failed: Vec<String>,
+}
+
+impl Summary {
+    /// Builds the summary of an engine's session.
+    pub fn of(engine: &Engine, processing_seconds: f64, failed: Vec<String>) -> Self {
+        let stats = engine.stats();
+        let encoders = engine
+            .encoders()
+            .iter()
+            .map(|e| {
+                (
+                    e.name().to_string(),
+                    EncoderInfo {
+                        grounded: e.manifest().grounded,
+                        layers: e.layer_names(),
+                    },
+                )
+            })
+            .collect();
+        Self {
+            kind: "summary",
+            words: engine.words(),
+            audio_seconds: stats.audio_seconds,
+            processing_seconds,
+            realtime_factor: if stats.audio_seconds > 0.0 {
+                processing_seconds / stats.audio_seconds
+            } else {
+                0.0
+            },
+            encoders,
+            word_latency_ms: Percentiles::of(&stats.word_latency_ms),
+            dropped_samples: stats.dropped_samples,
+            failed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let v: Vec<f64> = (1..=100).map(f64::from).collect();
+        let p = Percentiles::of(&v).unwrap();
+        assert_eq!((p.p50, p.p95, p.p99, p.max), (50.0, 95.0, 99.0, 100.0));
+        assert_eq!(Percentiles::of(&[3.0]).unwrap().p99, 3.0);
+        assert!(Percentiles::of(&[]).is_none());
+    }
+}
