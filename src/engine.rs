@@ -275,7 +275,8 @@ impl Engine {
             return;
         };
         let p = self.config.segment;
-        let keep = ((p.max_word_ms + 2 * p.pad_ms + p.hangover_ms) as usize * ENGINE_RATE as usize
+        let keep = ((p.max_word_ms + p.pre_pad_ms + p.post_pad_ms + p.hangover_ms) as usize
+            * ENGINE_RATE as usize
             / 1000)
             + 4 * self.vad.frame_len();
         if src.history.len() > 2 * keep {

@@ -41,9 +41,12 @@ pub struct EngineArgs {
     /// Longest word (ms); longer speech is cut.
     #[arg(long, default_value_t = SegmentParams::default().max_word_ms)]
     pub max_word_ms: u32,
-    /// Audio kept before and after each word (ms).
-    #[arg(long, default_value_t = SegmentParams::default().pad_ms)]
-    pub pad_ms: u32,
+    /// Audio kept before each word's onset (ms); Silero fires late on initial /s/.
+    #[arg(long, default_value_t = SegmentParams::default().pre_pad_ms)]
+    pub pre_pad_ms: u32,
+    /// Audio kept after each word's last speech frame (ms).
+    #[arg(long, default_value_t = SegmentParams::default().post_pad_ms)]
+    pub post_pad_ms: u32,
 }
 
 impl EngineArgs {
@@ -55,7 +58,8 @@ impl EngineArgs {
             hangover_ms: self.hangover_ms,
             min_word_ms: self.min_word_ms,
             max_word_ms: self.max_word_ms,
-            pad_ms: self.pad_ms,
+            pre_pad_ms: self.pre_pad_ms,
+            post_pad_ms: self.post_pad_ms,
         }
     }
 

@@ -1,0 +1,126 @@
+//! Helpers shared by the integration tests: paths, the real engine, data sets.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use groundprobe::audio::feed::Pace;
+use groundprobe::audio::wav::Clip;
+use groundprobe::engine::{Engine, EngineConfig, Labels};
+use groundprobe::event::{Event, WordEvent};
+use groundprobe::model::Encoder;
+use groundprobe::stream::run_clip;
+use groundprobe::vad::Vad;
+
+/// The repository's models folder.
+pub fn models() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("models")
+}
+
+/// The shared Free Spoken Digit Dataset, or `None` (with the reason printed) when absent.
+pub fn fsdd() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/fsdd/recordings");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "SKIPPED: {} is absent (the shared data set sits beside the clone in CI)",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// An engine with Silero VAD and the given encoders (by folder under models/).
+pub fn engine(encoders: &[&str], config: EngineConfig) -> Engine {
+    let vad = Vad::load(&models().join("silero-vad/manifest.toml")).expect("load VAD");
+    let encs = encoders
+        .iter()
+        .map(|e| Encoder::load(&models().join(e).join("manifest.toml")).expect("load encoder"))
+        .collect();
+    Engine::new(vad, encs, config).expect("engine")
+}
+
+/// Streams a clip through the ring into the engine; returns the word events.
+pub fn words_of(engine: &mut Engine, clip: &Clip, labels: Labels) -> Vec<WordEvent> {
+    let mut words = Vec::new();
+    let stop = Arc::new(AtomicBool::new(false));
+    run_clip(engine, clip, labels, Pace::Fast, &stop, &mut |e| {
+        if let Event::Word(w) = e {
+            words.push(*w);
+        }
+    })
+    .expect("run clip");
+    words
+}
+
+/// A small deterministic generator (xorshift64*) so tests need no RNG crate.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Self(seed.max(1))
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.unit()
+    }
+}
+
+/// The reference extent of the word in a one-word recording: 20 ms frames within 35 dB
+/// of the loudest and at least 6 dB above the recording's noise floor (its 10th-percentile
+/// frame), joined across quiet gaps of up to 80 ms (stop closures), taking the run
+/// that holds the loudest frame. Clicks at the edges of a recording, separated from the
+/// word by silence, are not part of the word.
+pub fn speech_span(samples: &[f32], rate: u32) -> (usize, usize) {
+    let win = (rate as usize / 50).max(1);
+    let rms: Vec<f32> = samples
+        .chunks(win)
+        .map(|c| (c.iter().map(|x| x * x).sum::<f32>() / c.len() as f32).sqrt())
+        .collect();
+    let peak_at = (0..rms.len())
+        .max_by(|&a, &b| rms[a].total_cmp(&rms[b]))
+        .unwrap_or(0);
+    let mut sorted = rms.clone();
+    sorted.sort_by(f32::total_cmp);
+    let noise = sorted[sorted.len() / 10];
+    let floor = (rms[peak_at] * 10f32.powf(-35.0 / 20.0)).max(noise * 2.0);
+    let max_gap = 4; // frames of 20 ms
+    let grow = |mut i: usize, step: isize| {
+        let mut quiet = 0;
+        let mut edge = i;
+        while let Some(j) = i.checked_add_signed(step).filter(|&j| j < rms.len()) {
+            i = j;
+            if rms[i] >= floor {
+                edge = i;
+                quiet = 0;
+            } else {
+                quiet += 1;
+                if quiet > max_gap {
+                    break;
+                }
+            }
+        }
+        edge
+    };
+    let (first, last) = (grow(peak_at, -1), grow(peak_at, 1));
+    (first * win, ((last + 1) * win).min(samples.len()))
+}
+
+/// Whether a program is on PATH.
+pub fn have(program: &str) -> bool {
+    std::process::Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok()
+}
