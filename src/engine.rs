@@ -24,6 +24,22 @@ pub struct EngineConfig {
     pub k: usize,
     /// Put every layer's pooled vector into word events.
     pub keep_vectors: bool,
+    /// How a word's vectors are taken from the stream.
+    pub slicing: Slicing,
+}
+
+/// The paper's two ways of getting a word's vector from speech.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Slicing {
+    /// Cut the word's samples and encode them alone.
+    #[default]
+    Audio,
+    /// Encode the running audio up to the word's end (with `context_ms` before the word)
+    /// and pool only the frames inside the word: context-aware.
+    Features {
+        /// Audio before the word's start that the encoder also sees.
+        context_ms: u32,
+    },
 }
 
 impl Default for EngineConfig {
@@ -32,6 +48,7 @@ impl Default for EngineConfig {
             segment: SegmentParams::default(),
             k: 5,
             keep_vectors: false,
+            slicing: Slicing::Audio,
         }
     }
 }
@@ -275,7 +292,12 @@ impl Engine {
             return;
         };
         let p = self.config.segment;
-        let keep = ((p.max_word_ms + p.pre_pad_ms + p.post_pad_ms + p.hangover_ms) as usize
+        let context_ms = match self.config.slicing {
+            Slicing::Audio => 0,
+            Slicing::Features { context_ms } => context_ms,
+        };
+        let keep = ((p.max_word_ms + p.pre_pad_ms + p.post_pad_ms + p.hangover_ms + context_ms)
+            as usize
             * ENGINE_RATE as usize
             / 1000)
             + 4 * self.vad.frame_len();
@@ -301,7 +323,13 @@ impl Engine {
             .min(src.pos)
             .saturating_sub(src.history_start)
             .max(lo);
-        let audio = src.history[lo..hi].to_vec();
+        let context = match self.config.slicing {
+            Slicing::Audio => 0,
+            Slicing::Features { context_ms } => context_ms as usize * ENGINE_RATE as usize / 1000,
+        };
+        let ctx_lo = lo.saturating_sub(context);
+        let audio = src.history[ctx_lo..hi].to_vec();
+        let word = lo - ctx_lo..hi - ctx_lo;
         let label = src.labels.next();
         let file = src.name.clone();
         let index = self.labels.len();
@@ -312,7 +340,7 @@ impl Engine {
         let mut embeddings = self.config.keep_vectors.then(BTreeMap::new);
         for (enc, bank) in self.encoders.iter_mut().zip(&mut self.banks) {
             let t = Instant::now();
-            let vectors = enc.encode(&audio)?;
+            let vectors = enc.encode_in_context(&audio, word.clone())?;
             timings.insert(
                 format!("encode:{}", enc.name()),
                 t.elapsed().as_secs_f64() * 1e3,

@@ -4,12 +4,21 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use groundprobe::engine::{Engine, EngineConfig};
+use groundprobe::engine::{Engine, EngineConfig, Slicing};
 use groundprobe::model::Encoder;
 use groundprobe::model::manifest::ModelKind;
 use groundprobe::model::registry::{Registry, default_models_dir};
 use groundprobe::segment::SegmentParams;
 use groundprobe::vad::Vad;
+
+/// `--slicing` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SlicingArg {
+    /// Encode the word's own samples.
+    Audio,
+    /// Encode the running audio, pool the word's frames.
+    Features,
+}
 
 /// Models, encoders and segmentation.
 #[derive(Debug, Clone, Args)]
@@ -18,11 +27,22 @@ pub struct EngineArgs {
     #[arg(long, value_name = "DIR")]
     pub models: Option<PathBuf>,
     /// Encoders to run side by side, by manifest name.
-    #[arg(long, value_delimiter = ',', default_value = "speech-embedding")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "speech-embedding,whisper-tiny-en"
+    )]
     pub encoders: Vec<String>,
     /// Voice-activity model, by manifest name.
     #[arg(long, default_value = "silero-vad")]
     pub vad: String,
+    /// How a word's vectors are taken: `audio` encodes the word's samples alone;
+    /// `features` encodes the running audio and pools the word's frames (context-aware).
+    #[arg(long, value_enum, default_value_t = SlicingArg::Audio)]
+    pub slicing: SlicingArg,
+    /// Audio before a word that `--slicing features` lets the encoder hear (ms).
+    #[arg(long, default_value_t = 2_000)]
+    pub context_ms: u32,
     /// Nearest neighbours reported per word and encoder.
     #[arg(short = 'k', long, default_value_t = 5)]
     pub k: usize,
@@ -82,10 +102,17 @@ impl EngineArgs {
                 Encoder::load(&m.path).with_context(|| format!("loading encoder `{name}`"))?;
             encoders.push(enc);
         }
+        let slicing = match self.slicing {
+            SlicingArg::Audio => Slicing::Audio,
+            SlicingArg::Features => Slicing::Features {
+                context_ms: self.context_ms,
+            },
+        };
         let config = EngineConfig {
             segment: self.segment_params(),
             k: self.k,
             keep_vectors,
+            slicing,
         };
         Ok(Engine::new(vad, encoders, config)?)
     }

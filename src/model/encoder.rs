@@ -1,11 +1,12 @@
 //! Word encoders: a front end, a tract model with tapped layer outlets, and mean pooling,
 //! all described by a [`Manifest`].
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use tract_onnx::prelude::*;
 
-use super::frontend::OnnxMel;
+use super::frontend::{Frames, OnnxMel, WhisperMel};
 use super::manifest::{Frontend, InputLayout, Manifest, ModelKind};
 use super::plan::{self, PlanState};
 use crate::error::{Error, Result};
@@ -30,6 +31,13 @@ enum Runner {
         state: PlanState,
         window: usize,
         hop: usize,
+    },
+    /// The whole sequence of log-mel frames at once (Whisper's encoder).
+    Sequence {
+        mel: WhisperMel,
+        state: PlanState,
+        frame_multiple: usize,
+        max_frames: usize,
     },
 }
 
@@ -93,6 +101,23 @@ impl Encoder {
                     hop: *hop,
                 }
             }
+            (
+                Some(Frontend::WhisperLogMel { n_mels }),
+                Some(InputLayout::Sequence {
+                    frame_multiple,
+                    max_frames,
+                    ..
+                }),
+            ) => {
+                let plan = plan::load(&path, &[&[Some(1), Some(*n_mels), None]], &outlets)?;
+                let state = spawn(&plan, &path)?;
+                Runner::Sequence {
+                    mel: WhisperMel::new(*n_mels),
+                    state,
+                    frame_multiple: *frame_multiple,
+                    max_frames: *max_frames,
+                }
+            }
             (f, i) => {
                 return Err(Error::manifest(
                     &manifest.path,
@@ -126,11 +151,21 @@ impl Encoder {
             .collect()
     }
 
-    /// Embeds one word's audio (16 kHz mono): one mean-pooled vector per tapped layer.
+    /// Embeds one word's audio (16 kHz mono) on its own (*audio slicing*): one
+    /// mean-pooled vector per tapped layer.
     ///
     /// # Errors
     /// [`Error::Model`] if inference fails.
     pub fn encode(&mut self, audio: &[f32]) -> Result<WordVectors> {
+        self.encode_in_context(audio, 0..audio.len())
+    }
+
+    /// Embeds the word at samples `word` of a longer stretch of audio (*feature slicing*):
+    /// the model sees the context, and only frames inside the word are pooled.
+    ///
+    /// # Errors
+    /// [`Error::Model`] if inference fails.
+    pub fn encode_in_context(&mut self, audio: &[f32], word: Range<usize>) -> Result<WordVectors> {
         let path = self.manifest.model_path();
         let axes: Vec<Option<usize>> = self
             .manifest
@@ -138,6 +173,7 @@ impl Encoder {
             .iter()
             .map(|l| l.channel_axis)
             .collect();
+        let word = word.start.min(audio.len())..word.end.min(audio.len());
         match &mut self.runner {
             Runner::Windows {
                 mel,
@@ -146,21 +182,51 @@ impl Encoder {
                 hop,
             } => {
                 let (window, hop) = (*window, *hop);
-                let padded = pad_to(audio, mel.samples_for(window));
+                // Cut the context down to the word plus enough on each side for one window.
+                let need = mel.samples_for(window);
+                let spare = need.saturating_sub(word.len()) / 2;
+                let lo = word.start.saturating_sub(spare);
+                let hi = (word.end + spare).min(audio.len()).max(lo);
+                let padded = pad_to(&audio[lo..hi], need);
                 let frames = mel.compute(&padded)?;
-                let starts = window_starts(frames.len(), window, hop);
-                let bins = frames.bins;
-                let mut input =
-                    tract_ndarray::Array4::<f32>::zeros((starts.len(), window, bins, 1));
-                for (n, &s) in starts.iter().enumerate() {
-                    for t in 0..window {
-                        for (b, &v) in frames.frame(s + t).iter().enumerate() {
-                            input[[n, t, b, 0]] = v;
-                        }
-                    }
-                }
+                let input =
+                    windows_input(&frames, &window_starts(frames.len(), window, hop), window);
                 let out = plan::run(state, &path, tvec!(input.into_tensor().into()))?;
-                pool_outputs(&path, &out, &axes)
+                pool_outputs(&path, &out, &axes, None)
+            }
+            Runner::Sequence {
+                mel,
+                state,
+                frame_multiple,
+                max_frames,
+            } => {
+                let hop = super::frontend::whisper_mel::HOP;
+                // Keep at most max_frames of context, ending with the word.
+                let first = word.end.saturating_sub(*max_frames * hop).min(word.start);
+                let frames = mel.compute(
+                    &audio[first..word.end.max(first + hop * *frame_multiple).min(audio.len())],
+                );
+                let t = (frames.len() / *frame_multiple) * *frame_multiple;
+                if t == 0 {
+                    return Err(Error::model(
+                        &path,
+                        "encoding a word",
+                        format!("{} samples is too short for this encoder", word.len()),
+                    ));
+                }
+                let bins = frames.bins;
+                let input = tract_ndarray::Array3::from_shape_fn((1, bins, t), |(_, b, f)| {
+                    frames.frame(f)[b]
+                });
+                let out = plan::run(state, &path, tvec!(input.into_tensor().into()))?;
+                // Output frame j covers input frames [2j, 2j + 2): pool those inside the word.
+                let stride = *frame_multiple;
+                let lo = (word.start - first) / hop / stride;
+                let hi = ((word.end - first).div_ceil(hop))
+                    .div_ceil(stride)
+                    .min(t / stride)
+                    .max(lo + 1);
+                pool_outputs(&path, &out, &axes, Some(lo..hi))
             }
         }
     }
@@ -192,17 +258,40 @@ fn window_starts(frames: usize, window: usize, hop: usize) -> Vec<usize> {
     starts
 }
 
+/// A batch `[windows, window, bins, 1]` of mel windows starting at `starts`.
+fn windows_input(frames: &Frames, starts: &[usize], window: usize) -> tract_ndarray::Array4<f32> {
+    let mut input = tract_ndarray::Array4::<f32>::zeros((starts.len(), window, frames.bins, 1));
+    for (n, &s) in starts.iter().enumerate() {
+        for t in 0..window {
+            for (b, &v) in frames.frame(s + t).iter().enumerate() {
+                input[[n, t, b, 0]] = v;
+            }
+        }
+    }
+    input
+}
+
 /// Mean over every axis but the channel axis (batch included): one vector per output.
+/// `frames` first restricts axis 1 (time, for sequence outputs `[1, T, C]`) to a range.
 fn pool_outputs(
     path: &PathBuf,
     outputs: &[TValue],
     channel_axes: &[Option<usize>],
+    frames: Option<Range<usize>>,
 ) -> Result<WordVectors> {
     let mut layers = Vec::with_capacity(outputs.len());
     for (out, axis) in outputs.iter().zip(channel_axes) {
-        let view = out
+        let full = out
             .to_plain_array_view::<f32>()
             .map_err(|e| Error::model(path, "reading a layer output", e))?;
+        let view = match &frames {
+            Some(r) if full.ndim() == 3 && full.shape()[1] > 0 => {
+                let t = full.shape()[1];
+                let r = r.start.min(t - 1)..r.end.clamp(r.start.min(t - 1) + 1, t);
+                full.slice_axis(tract_ndarray::Axis(1), tract_ndarray::Slice::from(r))
+            }
+            _ => full,
+        };
         let axis = axis.unwrap_or(view.ndim() - 1);
         if axis >= view.ndim() {
             return Err(Error::model(

@@ -1,8 +1,10 @@
 //! Front ends: audio samples to the feature frames a model takes.
 
 pub mod onnx_mel;
+pub mod whisper_mel;
 
 pub use onnx_mel::OnnxMel;
+pub use whisper_mel::WhisperMel;
 
 /// A matrix of feature frames, row-major `[frames, bins]`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -16,11 +18,7 @@ pub struct Frames {
 impl Frames {
     /// Number of frames.
     pub fn len(&self) -> usize {
-        if self.bins == 0 {
-            0
-        } else {
-            self.data.len() / self.bins
-        }
+        self.data.len().checked_div(self.bins).unwrap_or(0)
     }
 
     /// True when there are no frames.
