@@ -1,4 +1,5 @@
-//! Typed errors of the library. Every variant that concerns a file names it.
+//! Typed errors of the library. Every variant that concerns a file names it; the
+//! underlying cause is the error's `source()` (print the chain, e.g. anyhow's `{:#}`).
 
 use std::path::PathBuf;
 
@@ -9,7 +10,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file could not be opened, read or written.
-    #[error("{path}: {source}")]
+    #[error("{path}")]
     Io {
         /// The file concerned.
         path: PathBuf,
@@ -17,7 +18,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// An audio file is not a readable PCM WAV file.
-    #[error("{path}: not a readable WAV file: {source}")]
+    #[error("{path}: not a readable WAV file")]
     Wav {
         /// The file concerned.
         path: PathBuf,
@@ -41,7 +42,7 @@ pub enum Error {
         reason: String,
     },
     /// The inference engine could not load or run a model.
-    #[error("{path}: {context}: {source}")]
+    #[error("{path}: {context}")]
     Model {
         /// The model file.
         path: PathBuf,

@@ -88,8 +88,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             return Err(err).context("writing the output");
         }
         if let Err(e) = outcome {
-            eprintln!("groundprobe: skipping {}: {e:#}", item.path.display());
-            failed.push(format!("{}: {e:#}", item.path.display()));
+            eprintln!("groundprobe: skipped: {e:#}");
+            failed.push(format!("{e:#}"));
         }
     }
     let summary = Summary::of(&engine, started.elapsed().as_secs_f64(), failed);
