@@ -50,6 +50,7 @@ pub fn linear_cka<X: AsRef<[f32]>, Y: AsRef<[f32]>>(
     let rx = xc.row_sq();
     let ry = yc.row_sq();
     let (nx, ny) = (rx.iter().sum::<f64>(), ry.iter().sum::<f64>());
+    let (scale_x, scale_y) = (squared_norm(x), squared_norm(y));
     let (xy, xx, yy) = if debiased {
         let nf = n as f64;
         let fix = |h: f64, a: &[f64], b: &[f64], na: f64, nb: f64| {
@@ -64,17 +65,23 @@ pub fn linear_cka<X: AsRef<[f32]>, Y: AsRef<[f32]>>(
     } else {
         (xy, xx, yy)
     };
-    ratio(xy, xx, yy, nx, ny)
+    ratio(xy, xx, yy, scale_x, scale_y)
 }
 
 /// HSIC(X,Y)/√(HSIC(X,X)·HSIC(Y,Y)), or `None` when a self-HSIC is ≤ 0 relative to its
-/// scale (`scale_*`: the total squared norm of the centred rows).
+/// scale (`scale_*`: the total squared norm of the rows before centring, so that rounding
+/// noise left by centring equal rows does not count as spread).
 fn ratio(xy: f64, xx: f64, yy: f64, scale_x: f64, scale_y: f64) -> Option<f64> {
     if !(xx > DEGENERATE * scale_x * scale_x && yy > DEGENERATE * scale_y * scale_y) {
         return None;
     }
     let v = xy / (xx.sqrt() * yy.sqrt());
     v.is_finite().then_some(v)
+}
+
+/// Σᵢ ‖rowᵢ‖².
+fn squared_norm<V: AsRef<[f32]>>(rows: &[V]) -> f64 {
+    rows.iter().map(|r| dot(r.as_ref(), r.as_ref())).sum()
 }
 
 struct Centred {
@@ -239,7 +246,7 @@ pub fn cka_from_stats(
     } else {
         (xy.hsic(), xx.hsic(), yy.hsic())
     };
-    ratio(h_xy, h_xx, h_yy, xy.norm_a(), xy.norm_b())
+    ratio(h_xy, h_xx, h_yy, xy.tra, xy.trb)
 }
 
 /// A Gram entry of rows shifted by a constant c: (x − c)·(x' − c) from x·x', x·c, x'·c and
