@@ -94,10 +94,14 @@ struct Token {
 }
 
 /// CKA state of one text table: the probe words it holds and their Gram statistics.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct TableCka {
-    /// Probe index and table row of each word in the table.
+    /// Probe index and slot (distinct table row) of each word in the table.
     members: Vec<(usize, usize)>,
+    /// Distinct table rows seen, in order; `slots[row]` is a row's position in it. Words
+    /// repeat, so the text side's Gram row costs O(distinct words · d_t), not O(n · d_t).
+    rows: Vec<usize>,
+    slots: HashMap<usize, usize>,
     /// Y with Y (layer independent).
     yy: GramStats,
     /// Per layer: X with Y, X with X.
@@ -135,6 +139,7 @@ pub struct Probe {
     /// Scratch rows for Gram updates.
     k_row: Vec<f64>,
     l_row: Vec<f64>,
+    slot_dots: Vec<f64>,
 }
 
 impl Probe {
@@ -182,9 +187,8 @@ impl Probe {
             cka: tables
                 .iter()
                 .map(|_| TableCka {
-                    members: Vec::new(),
-                    yy: GramStats::default(),
                     layers: vec![Default::default(); layers],
+                    ..TableCka::default()
                 })
                 .collect(),
             pairs: vec![[PairSum::default(); 5]; layers],
@@ -193,6 +197,7 @@ impl Probe {
             cosines: vec![Vec::new(); layers],
             k_row: Vec::new(),
             l_row: Vec::new(),
+            slot_dots: Vec::new(),
             bank: Bank::new(dims),
             tokens: Vec::new(),
             by_label: HashMap::new(),
@@ -286,14 +291,19 @@ impl Probe {
             let Some(r) = table.row_of(label) else {
                 continue;
             };
+            let next = state.rows.len();
+            let slot = *state.slots.entry(r).or_insert(next);
+            if slot == next {
+                state.rows.push(r);
+            }
+            // Text-side Gram entries with every distinct row, then one per member.
+            self.slot_dots.clear();
+            self.slot_dots
+                .extend(state.rows.iter().map(|&rs| table.centred_dot(rs, r)));
             self.l_row.clear();
-            self.l_row.extend(
-                state
-                    .members
-                    .iter()
-                    .map(|&(_, rm)| table.centred_dot(rm, r)),
-            );
-            let l_nn = table.centred_dot(r, r);
+            self.l_row
+                .extend(state.members.iter().map(|&(_, s)| self.slot_dots[s]));
+            let l_nn = self.slot_dots[slot];
             state.yy.push(&self.l_row, l_nn, &self.l_row, l_nn);
             for (l, (xy, xx)) in state.layers.iter_mut().enumerate() {
                 // Rows shifted by x₀ (the first word): (xᵢ − x₀)·(xⱼ − x₀).
@@ -312,7 +322,7 @@ impl Probe {
                 xy.push(&self.k_row, k_nn, &self.l_row, l_nn);
                 xx.push(&self.k_row, k_nn, &self.k_row, k_nn);
             }
-            state.members.push((i, r));
+            state.members.push((i, slot));
         }
     }
 
@@ -352,6 +362,8 @@ impl Probe {
         self.phonetic.clear();
         for t in &mut self.cka {
             t.members.clear();
+            t.rows.clear();
+            t.slots.clear();
             t.yy.clear();
             t.layers.iter_mut().for_each(|(a, b)| {
                 a.clear();
