@@ -1,6 +1,7 @@
 //! A bank of word vectors for one encoder (every tapped layer), with cosine nearest
-//! neighbours. Vectors are stored unit-normalised, so a similarity is one dot product:
-//! a query costs O(n·d).
+//! neighbours. Vectors are kept as given (CKA needs them unnormalised) with their inverse
+//! norms; dot products are accumulated in `f64`, so a cosine is exact to ~1e-15 and a
+//! query costs O(n·d).
 
 /// A word's neighbour in the bank.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,11 +12,14 @@ pub struct Neighbour {
     pub similarity: f32,
 }
 
-/// Unit-normalised vectors per layer, in arrival order.
+/// Word vectors per layer, in arrival order.
 #[derive(Debug, Clone, Default)]
 pub struct Bank {
     /// `layers[l]` holds every word's vector at layer `l`, concatenated.
     layers: Vec<Vec<f32>>,
+    /// `inv_norms[l][i]`: 1/‖vector‖ (0 for a zero vector, whose cosine with anything is 0,
+    /// as in scikit-learn).
+    inv_norms: Vec<Vec<f64>>,
     dims: Vec<usize>,
     len: usize,
 }
@@ -25,6 +29,7 @@ impl Bank {
     pub fn new(dims: Vec<usize>) -> Self {
         Self {
             layers: vec![Vec::new(); dims.len()],
+            inv_norms: vec![Vec::new(); dims.len()],
             dims,
             len: 0,
         }
@@ -45,52 +50,118 @@ impl Bank {
         &self.dims
     }
 
+    /// Forgets every word (keeps the layer widths and the memory).
+    pub fn clear(&mut self) {
+        self.layers.iter_mut().for_each(Vec::clear);
+        self.inv_norms.iter_mut().for_each(Vec::clear);
+        self.len = 0;
+    }
+
     /// Adds a word (one vector per layer, widths as in [`Bank::dims`]); returns its index.
     ///
     /// # Panics
-    /// If the vectors do not match the bank's layer widths (a programming error).
-    pub fn push(&mut self, vectors: &[Vec<f32>]) -> usize {
+    /// If the vectors do not match the bank's layer widths (a programming error; the
+    /// [`crate::probe::Probe`] checks them and returns an error instead).
+    pub fn push<V: AsRef<[f32]>>(&mut self, vectors: &[V]) -> usize {
         assert_eq!(vectors.len(), self.dims.len(), "one vector per layer");
-        for ((store, v), &d) in self.layers.iter_mut().zip(vectors).zip(&self.dims) {
-            assert_eq!(v.len(), d, "layer width");
-            let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-            let inv = if norm > 0.0 { 1.0 / norm } else { 0.0 };
-            store.extend(v.iter().map(|x| x * inv));
+        for (l, v) in vectors.iter().enumerate() {
+            let v = v.as_ref();
+            assert_eq!(v.len(), self.dims[l], "layer width");
+            let sq = dot(v, v);
+            self.inv_norms[l].push(if sq > 0.0 { 1.0 / sq.sqrt() } else { 0.0 });
+            self.layers[l].extend_from_slice(v);
         }
         self.len += 1;
         self.len - 1
     }
 
-    /// Word `i`'s unit vector at `layer`.
+    /// Word `i`'s vector at `layer`, as it was pushed (not normalised).
     pub fn vector(&self, layer: usize, i: usize) -> &[f32] {
         let d = self.dims[layer];
         &self.layers[layer][i * d..(i + 1) * d]
     }
 
+    /// 1/‖vector‖ of word `i` at `layer` (0 for a zero vector).
+    pub fn inv_norm(&self, layer: usize, i: usize) -> f64 {
+        self.inv_norms[layer][i]
+    }
+
+    /// Cosine similarity of words `i` and `j` at `layer` (0 if either is a zero vector).
+    pub fn similarity(&self, layer: usize, i: usize, j: usize) -> f64 {
+        dot(self.vector(layer, i), self.vector(layer, j))
+            * self.inv_norms[layer][i]
+            * self.inv_norms[layer][j]
+    }
+
+    /// Cosine similarities of word `i` to every word `0..limit` at `layer`, into `out`.
+    pub fn similarities(&self, layer: usize, i: usize, limit: usize, out: &mut Vec<f64>) {
+        let q = self.vector(layer, i);
+        let qi = self.inv_norms[layer][i];
+        out.clear();
+        out.extend(
+            (0..limit.min(self.len))
+                .map(|j| dot(q, self.vector(layer, j)) * qi * self.inv_norms[layer][j]),
+        );
+    }
+
     /// The `k` most similar other words to word `i` at `layer` among words `0..limit`,
     /// most similar first (ties: earlier word first).
     pub fn nearest(&self, layer: usize, i: usize, k: usize, limit: usize) -> Vec<Neighbour> {
-        let q = self.vector(layer, i);
-        let mut all: Vec<Neighbour> = (0..limit.min(self.len))
-            .filter(|&j| j != i)
-            .map(|j| Neighbour {
-                index: j,
-                similarity: dot(q, self.vector(layer, j)),
-            })
-            .collect();
-        all.sort_by(|a, b| {
-            b.similarity
-                .total_cmp(&a.similarity)
-                .then(a.index.cmp(&b.index))
-        });
-        all.truncate(k);
-        all
+        let mut row = Vec::new();
+        self.similarities(layer, i, limit, &mut row);
+        top_k(&row, i, k, |_| true)
     }
 }
 
-/// Dot product.
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+/// The `k` largest entries of `row` (cosine similarities to word `query`), skipping the
+/// query itself and indices `filter` rejects; most similar first, ties by index. O(n).
+pub fn top_k(
+    row: &[f64],
+    query: usize,
+    k: usize,
+    filter: impl Fn(usize) -> bool,
+) -> Vec<Neighbour> {
+    let mut all: Vec<(usize, f64)> = row
+        .iter()
+        .enumerate()
+        .filter(|&(j, _)| j != query && filter(j))
+        .map(|(j, &s)| (j, s))
+        .collect();
+    let order = |a: &(usize, f64), b: &(usize, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if k == 0 {
+        return Vec::new();
+    }
+    if all.len() > k {
+        all.select_nth_unstable_by(k - 1, order);
+        all.truncate(k);
+    }
+    all.sort_by(order);
+    all.into_iter()
+        .map(|(index, s)| Neighbour {
+            index,
+            similarity: s as f32,
+        })
+        .collect()
+}
+
+/// Dot product of two `f32` vectors accumulated in `f64` (eight independent lanes, so it
+/// vectorises); each product is exact, the sum has `f64` rounding only.
+pub fn dot(a: &[f32], b: &[f32]) -> f64 {
+    let mut acc = [0f64; 8];
+    let ca = a.chunks_exact(8);
+    let cb = b.chunks_exact(8);
+    let tail: f64 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(&x, &y)| f64::from(x) * f64::from(y))
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for k in 0..8 {
+            acc[k] += f64::from(x[k]) * f64::from(y[k]);
+        }
+    }
+    acc.iter().sum::<f64>() + tail
 }
 
 #[cfg(test)]
@@ -108,5 +179,27 @@ mod tests {
         assert_eq!(n.iter().map(|n| n.index).collect::<Vec<_>>(), vec![1, 3]);
         assert!((n[1].similarity - std::f32::consts::FRAC_1_SQRT_2).abs() < 1e-6);
         assert_eq!(b.nearest(0, 3, 5, 3).len(), 3);
+        assert!(b.nearest(0, 3, 0, 3).is_empty());
+        assert_eq!(b.vector(0, 1), &[10.0, 1.0]);
+    }
+
+    #[test]
+    fn ties_go_to_the_earlier_word_and_zero_vectors_have_cosine_zero() {
+        let mut b = Bank::new(vec![2]);
+        b.push(&[vec![1.0, 0.0]]);
+        b.push(&[vec![0.0, 0.0]]);
+        b.push(&[vec![2.0, 0.0]]);
+        b.push(&[vec![3.0, 0.0]]);
+        assert_eq!(b.similarity(0, 0, 1), 0.0);
+        let n = b.nearest(0, 0, 2, 4);
+        assert_eq!(n.iter().map(|n| n.index).collect::<Vec<_>>(), vec![2, 3]);
+    }
+
+    #[test]
+    fn dot_matches_naive_sum() {
+        let a: Vec<f32> = (0..37).map(|i| i as f32 * 0.25 - 3.0).collect();
+        let b: Vec<f32> = (0..37).map(|i| (i as f32).sin()).collect();
+        let naive: f64 = a.iter().zip(&b).map(|(&x, &y)| x as f64 * y as f64).sum();
+        assert!((dot(&a, &b) - naive).abs() < 1e-12);
     }
 }

@@ -1,0 +1,528 @@
+//! [`Probe`]: the paper's analyses for one encoder, updated one word at a time.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::bank::{Bank, Neighbour, dot, top_k};
+use super::cka::{GramStats, cka_from_stats, shifted};
+use super::lexicon::{Lexicon, PairKind, normalise};
+use super::silhouette::Silhouette;
+use super::table::TextTable;
+use crate::error::{Error, Result};
+
+/// What two words of the probe share, from their labels and the lexicon. Each field is
+/// `None` when it cannot be said (a word is unlabelled, or has no group/category).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Relation {
+    /// Both are tokens of the same word.
+    pub same_word: Option<bool>,
+    /// Both are in one of the lexicon's phonetic groups.
+    pub same_phonetic_group: Option<bool>,
+    /// Both are in one of the lexicon's semantic categories.
+    pub same_semantic_category: Option<bool>,
+}
+
+/// Mean cosine similarity over the token pairs of one kind seen so far.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PairMean {
+    /// The mean, `None` before the first pair.
+    pub mean: Option<f64>,
+    /// Token pairs counted.
+    pub pairs: usize,
+}
+
+/// The word-pair analysis of one layer: mean cosine similarity per kind of pair.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PairMeans {
+    /// Two tokens of one word.
+    pub same_word: PairMean,
+    /// Synonyms that do not sound alike.
+    pub synonym: PairMean,
+    /// Sound-alikes that are not synonyms.
+    pub near_homophone: PairMean,
+    /// Two words of one semantic category.
+    pub same_category: PairMean,
+    /// Unrelated words (seeded random pairs).
+    pub random: PairMean,
+}
+
+impl PairMeans {
+    /// The entry for `kind`.
+    pub fn get(&self, kind: PairKind) -> PairMean {
+        match kind {
+            PairKind::SameWord => self.same_word,
+            PairKind::Synonym => self.synonym,
+            PairKind::NearHomophone => self.near_homophone,
+            PairKind::SameCategory => self.same_category,
+            PairKind::Random => self.random,
+        }
+    }
+}
+
+/// Everything the probe knows about one layer, now. A value that cannot be computed yet
+/// (too few labelled words, no word of a text table) is `None` (JSON `null`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayerMetrics {
+    /// The layer's name.
+    pub layer: String,
+    /// Words in the probe.
+    pub words: usize,
+    /// Words that have a semantic category.
+    pub semantic_words: usize,
+    /// Words that have a phonetic group.
+    pub phonetic_words: usize,
+    /// Cosine silhouette over the semantic categories.
+    pub silhouette_semantic: Option<f64>,
+    /// Cosine silhouette over the phonetic groups.
+    pub silhouette_phonetic: Option<f64>,
+    /// Linear CKA with each text table (by table name), over the words it holds.
+    pub cka: BTreeMap<String, Option<f64>>,
+    /// Debiased linear CKA with each text table.
+    pub cka_debiased: BTreeMap<String, Option<f64>>,
+    /// Words used for each table's CKA (those present in it).
+    pub cka_words: BTreeMap<String, usize>,
+    /// Mean cosine similarity per kind of word pair.
+    pub pairs: PairMeans,
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    label: Option<String>,
+    entry: Option<usize>,
+}
+
+/// CKA state of one text table: the probe words it holds and their Gram statistics.
+#[derive(Debug, Clone, Default)]
+struct TableCka {
+    /// Probe index and slot (distinct table row) of each word in the table.
+    members: Vec<(usize, usize)>,
+    /// Distinct table rows seen, in order; `slots[row]` is a row's position in it. Words
+    /// repeat, so the text side's Gram row costs O(distinct words · d_t), not O(n · d_t).
+    rows: Vec<usize>,
+    slots: HashMap<usize, usize>,
+    /// Y with Y (layer independent).
+    yy: GramStats,
+    /// Per layer: X with Y, X with X.
+    layers: Vec<(GramStats, GramStats)>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct PairSum {
+    sum: f64,
+    count: usize,
+}
+
+/// The probe of one encoder: every word said so far (one vector per layer, an optional
+/// label), with nearest neighbours, silhouettes, CKA against text tables and word-pair
+/// means kept up to date incrementally (see the [module docs](super)).
+#[derive(Debug, Clone)]
+pub struct Probe {
+    layer_names: Vec<String>,
+    lexicon: Arc<Lexicon>,
+    tables: Vec<Arc<TextTable>>,
+    bank: Bank,
+    tokens: Vec<Token>,
+    by_label: HashMap<String, Vec<usize>>,
+    semantic: Silhouette,
+    phonetic: Silhouette,
+    cka: Vec<TableCka>,
+    /// Per layer, per pair kind.
+    pairs: Vec<[PairSum; 5]>,
+    /// Per layer: xᵢ·x₀ for every word (x₀, the first word, shifts CKA's rows).
+    dot_first: Vec<Vec<f64>>,
+    /// Per layer: raw dot products of the newest word with every earlier word.
+    dots: Vec<Vec<f64>>,
+    /// Per layer: cosines of the newest word with every earlier word.
+    cosines: Vec<Vec<f64>>,
+    /// Scratch rows for Gram updates.
+    k_row: Vec<f64>,
+    l_row: Vec<f64>,
+    slot_dots: Vec<f64>,
+}
+
+impl Probe {
+    /// A probe for an encoder with these layers (names and widths), labelled through
+    /// `lexicon`, comparing each layer with every text table.
+    ///
+    /// # Errors
+    /// [`Error::Config`] if names and widths differ in number, there is no layer, a width
+    /// is 0, or two tables share a name.
+    pub fn new(
+        layer_names: Vec<String>,
+        dims: Vec<usize>,
+        lexicon: Arc<Lexicon>,
+        tables: Vec<Arc<TextTable>>,
+    ) -> Result<Probe> {
+        let bad = |reason: String| Error::Config {
+            name: "probe layers",
+            reason,
+        };
+        if layer_names.len() != dims.len() {
+            return Err(bad(format!(
+                "{} names for {} widths",
+                layer_names.len(),
+                dims.len()
+            )));
+        }
+        if dims.is_empty() {
+            return Err(bad("no layers".into()));
+        }
+        if let Some(l) = dims.iter().position(|&d| d == 0) {
+            return Err(bad(format!("layer {:?} has width 0", layer_names[l])));
+        }
+        let mut names: Vec<&str> = tables.iter().map(|t| t.name()).collect();
+        names.sort_unstable();
+        if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+            return Err(Error::Config {
+                name: "text tables",
+                reason: format!("two tables named {:?}", w[0]),
+            });
+        }
+        let layers = dims.len();
+        Ok(Probe {
+            semantic: Silhouette::new(lexicon.semantic_categories().len(), layers),
+            phonetic: Silhouette::new(lexicon.phonetic_groups().len(), layers),
+            cka: tables
+                .iter()
+                .map(|_| TableCka {
+                    layers: vec![Default::default(); layers],
+                    ..TableCka::default()
+                })
+                .collect(),
+            pairs: vec![[PairSum::default(); 5]; layers],
+            dot_first: vec![Vec::new(); layers],
+            dots: vec![Vec::new(); layers],
+            cosines: vec![Vec::new(); layers],
+            k_row: Vec::new(),
+            l_row: Vec::new(),
+            slot_dots: Vec::new(),
+            bank: Bank::new(dims),
+            tokens: Vec::new(),
+            by_label: HashMap::new(),
+            layer_names,
+            lexicon,
+            tables,
+        })
+    }
+
+    /// Adds a word: its label (if known) and one vector per layer. Returns its index.
+    /// Costs O(n·d) per layer plus O(n·d_t) per text table that holds the word.
+    ///
+    /// # Errors
+    /// [`Error::Config`] if the number of vectors or a width is wrong, or a value is NaN or
+    /// infinite; the probe is then unchanged.
+    pub fn push<V: AsRef<[f32]>>(&mut self, label: Option<&str>, vectors: &[V]) -> Result<usize> {
+        self.check(vectors)?;
+        let i = self.bank.push(vectors);
+        let label = label.map(normalise).filter(|l| !l.is_empty());
+        let entry = label.as_deref().and_then(|l| self.lexicon.index_of(l));
+
+        // One pass over the bank per layer: raw dot products and cosines.
+        for l in 0..self.layer_names.len() {
+            let q = self.bank.vector(l, i);
+            let qi = self.bank.inv_norm(l, i);
+            let (dots, cosines) = (&mut self.dots[l], &mut self.cosines[l]);
+            dots.clear();
+            cosines.clear();
+            for j in 0..i {
+                let d = dot(q, self.bank.vector(l, j));
+                dots.push(d);
+                cosines.push(d * qi * self.bank.inv_norm(l, j));
+            }
+            let first = if i == 0 { dot(q, q) } else { dots[0] };
+            self.dot_first[l].push(first);
+        }
+
+        if let Some(e) = entry.map(|e| &self.lexicon.entries()[e]) {
+            if let Some(c) = e.semantic {
+                self.semantic.push(i, c, &self.cosines);
+            }
+            if let Some(g) = e.phonetic {
+                self.phonetic.push(i, g, &self.cosines);
+            }
+        }
+
+        if let Some(label) = &label {
+            self.push_cka(i, label);
+            self.push_pairs(i, label);
+            self.by_label.entry(label.clone()).or_default().push(i);
+        }
+        self.tokens.push(Token { label, entry });
+        Ok(i)
+    }
+
+    fn check<V: AsRef<[f32]>>(&self, vectors: &[V]) -> Result<()> {
+        let bad = |reason: String| Error::Config {
+            name: "probe vectors",
+            reason,
+        };
+        if vectors.len() != self.layer_names.len() {
+            return Err(bad(format!(
+                "{} vectors for {} layers",
+                vectors.len(),
+                self.layer_names.len()
+            )));
+        }
+        for (l, v) in vectors.iter().enumerate() {
+            let v = v.as_ref();
+            if v.len() != self.bank.dims()[l] {
+                return Err(bad(format!(
+                    "layer {:?}: width {}, expected {}",
+                    self.layer_names[l],
+                    v.len(),
+                    self.bank.dims()[l]
+                )));
+            }
+            if v.iter().any(|x| !x.is_finite()) {
+                return Err(bad(format!(
+                    "layer {:?}: NaN or infinite value",
+                    self.layer_names[l]
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Grows each table's Gram statistics by word `i` if the table holds `label`.
+    fn push_cka(&mut self, i: usize, label: &str) {
+        for (table, state) in self.tables.iter().zip(&mut self.cka) {
+            let Some(r) = table.row_of(label) else {
+                continue;
+            };
+            let next = state.rows.len();
+            let slot = *state.slots.entry(r).or_insert(next);
+            if slot == next {
+                state.rows.push(r);
+            }
+            // Text-side Gram entries with every distinct row, then one per member.
+            self.slot_dots.clear();
+            self.slot_dots
+                .extend(state.rows.iter().map(|&rs| table.centred_dot(rs, r)));
+            self.l_row.clear();
+            self.l_row
+                .extend(state.members.iter().map(|&(_, s)| self.slot_dots[s]));
+            let l_nn = self.slot_dots[slot];
+            state.yy.push(&self.l_row, l_nn, &self.l_row, l_nn);
+            for (l, (xy, xx)) in state.layers.iter_mut().enumerate() {
+                // Rows shifted by x₀ (the first word): (xᵢ − x₀)·(xⱼ − x₀).
+                let f = &self.dot_first[l];
+                let cc = f[0];
+                let dots = &self.dots[l];
+                self.k_row.clear();
+                self.k_row.extend(
+                    state
+                        .members
+                        .iter()
+                        .map(|&(m, _)| shifted(dots[m], f[m], f[i], cc)),
+                );
+                let x = self.bank.vector(l, i);
+                let k_nn = shifted(dot(x, x), f[i], f[i], cc);
+                xy.push(&self.k_row, k_nn, &self.l_row, l_nn);
+                xx.push(&self.k_row, k_nn, &self.k_row, k_nn);
+            }
+            state.members.push((i, slot));
+        }
+    }
+
+    /// Adds word `i`'s pairs with earlier tokens of the same word and of its partners.
+    fn push_pairs(&mut self, i: usize, label: &str) {
+        let same = self
+            .by_label
+            .get(label)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[]);
+        let partners = self.lexicon.pairs().partners(label);
+        let groups = std::iter::once((PairKind::SameWord, same)).chain(partners.iter().filter_map(
+            |(w, kind)| {
+                self.by_label
+                    .get(w)
+                    .map(|tokens| (*kind, tokens.as_slice()))
+            },
+        ));
+        for (kind, tokens) in groups {
+            for (sums, cosines) in self.pairs.iter_mut().zip(&self.cosines) {
+                let s = &mut sums[kind.index()];
+                for &j in tokens {
+                    debug_assert!(j < i);
+                    s.sum += cosines[j];
+                    s.count += 1;
+                }
+            }
+        }
+    }
+
+    /// Forgets every word (keeps layers, lexicon and tables).
+    pub fn clear(&mut self) {
+        self.bank.clear();
+        self.tokens.clear();
+        self.by_label.clear();
+        self.semantic.clear();
+        self.phonetic.clear();
+        for t in &mut self.cka {
+            t.members.clear();
+            t.rows.clear();
+            t.slots.clear();
+            t.yy.clear();
+            t.layers.iter_mut().for_each(|(a, b)| {
+                a.clear();
+                b.clear();
+            });
+        }
+        self.pairs
+            .iter_mut()
+            .for_each(|p| *p = [PairSum::default(); 5]);
+        for v in [&mut self.dot_first, &mut self.dots, &mut self.cosines] {
+            v.iter_mut().for_each(Vec::clear);
+        }
+    }
+
+    /// Words so far.
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// True before the first word.
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// Layer names.
+    pub fn layer_names(&self) -> &[String] {
+        &self.layer_names
+    }
+
+    /// Layer widths.
+    pub fn dims(&self) -> &[usize] {
+        self.bank.dims()
+    }
+
+    /// The lexicon.
+    pub fn lexicon(&self) -> &Arc<Lexicon> {
+        &self.lexicon
+    }
+
+    /// The text tables.
+    pub fn tables(&self) -> &[Arc<TextTable>] {
+        &self.tables
+    }
+
+    /// The word vectors.
+    pub fn bank(&self) -> &Bank {
+        &self.bank
+    }
+
+    /// Word `i`'s label (normalised: trimmed, lower case), if it has one.
+    ///
+    /// # Panics
+    /// If `i` ≥ [`Probe::len`].
+    pub fn label(&self, i: usize) -> Option<&str> {
+        self.tokens[i].label.as_deref()
+    }
+
+    /// The `k` words most similar (cosine) to word `i` at `layer`, most similar first
+    /// (ties: earlier word first). O(n) for the newest word (its cosines are kept from
+    /// [`Probe::push`]), O(n·d) for any other.
+    ///
+    /// # Panics
+    /// If `layer` or `i` is out of range.
+    pub fn nearest(&self, layer: usize, i: usize, k: usize) -> Vec<Neighbour> {
+        self.nearest_where(layer, i, k, |_| true)
+    }
+
+    /// As [`Probe::nearest`], among the words `keep` accepts (e.g. labelled words only:
+    /// `|j| probe.label(j).is_some()`).
+    ///
+    /// # Panics
+    /// If `layer` or `i` is out of range.
+    pub fn nearest_where(
+        &self,
+        layer: usize,
+        i: usize,
+        k: usize,
+        keep: impl Fn(usize) -> bool,
+    ) -> Vec<Neighbour> {
+        assert!(i < self.len(), "word {i} of {}", self.len());
+        if i + 1 == self.len() {
+            return top_k(&self.cosines[layer], i, k, keep);
+        }
+        let mut row = Vec::new();
+        self.bank.similarities(layer, i, self.len(), &mut row);
+        top_k(&row, i, k, keep)
+    }
+
+    /// What words `i` and `j` share according to their labels and the lexicon.
+    ///
+    /// # Panics
+    /// If `i` or `j` is out of range.
+    pub fn relation(&self, i: usize, j: usize) -> Relation {
+        let (a, b) = (&self.tokens[i], &self.tokens[j]);
+        let same_word = match (&a.label, &b.label) {
+            (Some(x), Some(y)) => Some(x == y),
+            _ => None,
+        };
+        let entries = self.lexicon.entries();
+        let (ea, eb) = (a.entry.map(|e| &entries[e]), b.entry.map(|e| &entries[e]));
+        let same =
+            |f: fn(&super::lexicon::Entry) -> Option<usize>| match (ea.and_then(f), eb.and_then(f))
+            {
+                (Some(x), Some(y)) => Some(x == y),
+                _ => None,
+            };
+        Relation {
+            same_word,
+            same_phonetic_group: same(|e| e.phonetic),
+            same_semantic_category: same(|e| e.semantic),
+        }
+    }
+
+    /// The metrics of every layer, now. O(n·(categories + groups)) per layer.
+    pub fn metrics(&self) -> Vec<LayerMetrics> {
+        (0..self.layer_names.len())
+            .map(|l| self.layer_metrics(l))
+            .collect()
+    }
+
+    /// The metrics of one layer, now.
+    ///
+    /// # Panics
+    /// If `layer` is out of range.
+    pub fn layer_metrics(&self, layer: usize) -> LayerMetrics {
+        let mut cka = BTreeMap::new();
+        let mut cka_debiased = BTreeMap::new();
+        let mut cka_words = BTreeMap::new();
+        for (table, state) in self.tables.iter().zip(&self.cka) {
+            let (xy, xx) = &state.layers[layer];
+            let name = table.name().to_string();
+            cka.insert(name.clone(), cka_from_stats(xy, xx, &state.yy, false));
+            cka_debiased.insert(name.clone(), cka_from_stats(xy, xx, &state.yy, true));
+            cka_words.insert(name, state.members.len());
+        }
+        let mean = |k: PairKind| {
+            let s = self.pairs[layer][k.index()];
+            PairMean {
+                mean: (s.count > 0).then(|| s.sum / s.count as f64),
+                pairs: s.count,
+            }
+        };
+        LayerMetrics {
+            layer: self.layer_names[layer].clone(),
+            words: self.len(),
+            semantic_words: self.semantic.len(),
+            phonetic_words: self.phonetic.len(),
+            silhouette_semantic: self.semantic.score(layer),
+            silhouette_phonetic: self.phonetic.score(layer),
+            cka,
+            cka_debiased,
+            cka_words,
+            pairs: PairMeans {
+                same_word: mean(PairKind::SameWord),
+                synonym: mean(PairKind::Synonym),
+                near_homophone: mean(PairKind::NearHomophone),
+                same_category: mean(PairKind::SameCategory),
+                random: mean(PairKind::Random),
+            },
+        }
+    }
+}
