@@ -1,0 +1,28 @@
+//! `groundprobe devices`: the audio input devices this machine offers.
+
+use std::process::ExitCode;
+
+use clap::Args;
+
+/// Options of `groundprobe devices`.
+#[derive(Debug, Args)]
+pub struct DevicesArgs {}
+
+/// Lists input devices; none is a normal answer (exit 0).
+#[cfg(feature = "mic")]
+pub fn run(_args: DevicesArgs) -> anyhow::Result<ExitCode> {
+    let names = groundprobe::audio::mic::input_device_names()?;
+    if names.is_empty() {
+        println!("no audio input device found (`groundprobe demo` works without one)");
+    }
+    for n in names {
+        println!("{n}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Lists input devices; this build cannot.
+#[cfg(not(feature = "mic"))]
+pub fn run(_args: DevicesArgs) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("{}", super::live::NO_MIC_SUPPORT)
+}
