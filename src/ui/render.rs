@@ -8,10 +8,10 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::canvas::Canvas;
+use ratatui::buffer::Buffer;
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
-use super::app::{App, EncoderSetup, LayerMetrics, Mode, NeighbourView};
+use super::app::{App, EncoderSetup, LayerMetrics, MapPoint, Mode, NeighbourView};
 use super::groups::Relation;
 
 /// Colours of semantic categories (in the table's order, cycled).
@@ -33,7 +33,7 @@ const GROUP_MARKERS: [&str; 14] = [
 ];
 
 /// Marker of a word in no phonetic group.
-const NO_GROUP_MARKER: &str = "●";
+const NO_GROUP_MARKER: &str = "•";
 
 fn category_colour(c: Option<usize>) -> Color {
     c.map_or(Color::White, |i| CATEGORY_COLOURS[i % CATEGORY_COLOURS.len()])
@@ -79,6 +79,21 @@ fn bar(value: f32, width: usize) -> String {
     s
 }
 
+/// The last second of speech probability as a strip of eighth blocks.
+fn trace(app: &App) -> String {
+    const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let n = 31;
+    let skip = app.vad_trace.len().saturating_sub(n);
+    let mut s: String = std::iter::repeat_n(' ', n.saturating_sub(app.vad_trace.len())).collect();
+    s.extend(
+        app.vad_trace
+            .iter()
+            .skip(skip)
+            .map(|p| LEVELS[((p.clamp(0.0, 1.0) * 7.0).round() as usize).min(7)]),
+    );
+    s
+}
+
 /// Draws the whole screen from `app`.
 pub fn ui(frame: &mut Frame, app: &App) {
     let area = frame.area();
@@ -89,7 +104,7 @@ pub fn ui(frame: &mut Frame, app: &App) {
         .map(|e| e.layers.len())
         .max()
         .unwrap_or(0) as u16;
-    let bottom_h = (layers + 3).clamp(6, 12);
+    let bottom_h = (layers + 5).clamp(7, 14);
     let [header, prompt, timeline, main, bottom, footer] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Length(prompt_h),
@@ -130,7 +145,33 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
         })
         .unwrap_or_default();
     let title = format!(" groundprobe · {}{source} ", app.title);
-    let block = panel(title);
+    let mut status: Vec<Span> = Vec::new();
+    if let Some(d) = app.device.as_ref().filter(|d| !d.ok) {
+        status.push(Span::styled(
+            format!(" {} ", d.message),
+            Style::new().fg(Color::White).bg(Color::Red).bold(),
+        ));
+        status.push(Span::raw(" "));
+    }
+    if app.paused {
+        status.push(Span::styled(
+            format!(" PAUSED ({} waiting) ", app.backlog.len()),
+            Style::new().fg(Color::Black).bg(Color::LightYellow).bold(),
+        ));
+        status.push(Span::raw(" "));
+    }
+    match &app.finished {
+        Some(Ok(note)) => status.push(Span::styled(
+            format!(" {note} — q quits "),
+            Style::new().fg(Color::Black).bg(Color::LightCyan),
+        )),
+        Some(Err(e)) => status.push(Span::styled(
+            format!(" engine stopped: {e} "),
+            Style::new().fg(Color::White).bg(Color::Red).bold(),
+        )),
+        None => {}
+    }
+    let block = panel(title).title(Line::from(status).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
@@ -159,7 +200,9 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(bar(level, 20), Style::new().fg(level_colour).bg(Color::DarkGray)),
         Span::raw(format!(" {db:>5.0} dB   ")),
         Span::styled(vad_text, vad_style),
-        Span::raw(format!(" p={:.2}   ", app.meter.prob)),
+        Span::raw(format!(" p={:.2} ", app.meter.prob)),
+        Span::styled(trace(app), Style::new().fg(Color::LightGreen)),
+        Span::raw("   "),
         Span::raw(format!("words {}   ", app.session_words().count())),
     ];
     let dropped_style = if app.dropped > 0 {
@@ -168,30 +211,6 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
         Style::new().fg(Color::Gray)
     };
     spans.push(Span::styled(format!("dropped {}   ", app.dropped), dropped_style));
-    if let Some(d) = app.device.as_ref().filter(|d| !d.ok) {
-        spans.push(Span::styled(
-            format!(" {} ", d.message),
-            Style::new().fg(Color::White).bg(Color::Red).bold(),
-        ));
-    }
-    if app.paused {
-        let waiting = app.backlog.len();
-        spans.push(Span::styled(
-            format!(" PAUSED ({waiting} waiting) "),
-            Style::new().fg(Color::Black).bg(Color::LightYellow).bold(),
-        ));
-    }
-    match &app.finished {
-        Some(Ok(note)) => spans.push(Span::styled(
-            format!(" {note} — q quits "),
-            Style::new().fg(Color::Black).bg(Color::LightCyan),
-        )),
-        Some(Err(e)) => spans.push(Span::styled(
-            format!(" engine stopped: {e} "),
-            Style::new().fg(Color::White).bg(Color::Red).bold(),
-        )),
-        None => {}
-    }
     frame.render_widget(Paragraph::new(Line::from(spans)), inner);
 }
 
@@ -420,37 +439,7 @@ fn draw_map(frame: &mut Frame, area: Rect, app: &App) {
             plot,
         );
     } else {
-        let canvas = Canvas::default()
-            .x_bounds([-1.15, 1.4])
-            .y_bounds([-1.15, 1.15])
-            .paint(|ctx| {
-                // Reference words first so session words are drawn on top.
-                let order = app
-                    .map
-                    .iter()
-                    .filter(|p| p.reference)
-                    .chain(app.map.iter().filter(|p| !p.reference && !p.latest))
-                    .chain(app.map.iter().filter(|p| p.latest));
-                for p in order {
-                    let colour = category_colour(p.category);
-                    let mut style = Style::new().fg(colour);
-                    if p.reference {
-                        style = style.add_modifier(Modifier::DIM);
-                    }
-                    if p.latest {
-                        style = style.add_modifier(Modifier::BOLD | Modifier::REVERSED);
-                    }
-                    ctx.print(
-                        f64::from(p.x),
-                        f64::from(p.y),
-                        Line::from(vec![
-                            Span::styled(group_marker(p.group), style),
-                            Span::styled(p.label.clone(), style),
-                        ]),
-                    );
-                }
-            });
-        frame.render_widget(canvas, plot);
+        place_points(frame.buffer_mut(), plot, &app.map);
     }
     if legend_h > 0 {
         let cats: Vec<Span> = app
@@ -478,6 +467,49 @@ fn draw_map(frame: &mut Frame, area: Rect, app: &App) {
             Paragraph::new(vec![Line::from(cats), Line::from(groups)]),
             legend,
         );
+    }
+}
+
+/// Writes the map's points into `area`: the latest word exactly where it belongs, then the
+/// others, each moved up or down a row or two when its label would cover another.
+fn place_points(buf: &mut Buffer, area: Rect, points: &[MapPoint]) {
+    if area.width < 4 || area.height < 2 {
+        return;
+    }
+    let (w, h) = (area.width as usize, area.height as usize);
+    let mut taken = vec![false; w * h];
+    let order = points
+        .iter()
+        .filter(|p| p.latest)
+        .chain(points.iter().filter(|p| !p.latest && !p.reference))
+        .chain(points.iter().filter(|p| p.reference));
+    for p in order {
+        let text = format!("{}{}", group_marker(p.group), p.label);
+        let len = text.chars().count().min(w);
+        let span = w - len;
+        let col = ((p.x.clamp(-1.0, 1.0) + 1.0) / 2.0 * span as f32).round() as usize;
+        let row = ((1.0 - (p.y.clamp(-1.0, 1.0) + 1.0) / 2.0) * (h - 1) as f32).round() as usize;
+        let free = |r: usize, taken: &[bool]| (col..col + len).all(|c| !taken[r * w + c]);
+        let Some(r) = [0isize, 1, -1, 2, -2, 3, -3]
+            .iter()
+            .map(|d| row as isize + d)
+            .filter(|r| (0..h as isize).contains(r))
+            .map(|r| r as usize)
+            .find(|&r| free(r, &taken))
+        else {
+            continue;
+        };
+        for c in col..col + len {
+            taken[r * w + c] = true;
+        }
+        let mut style = Style::new().fg(category_colour(p.category));
+        if p.reference {
+            style = style.add_modifier(Modifier::DIM);
+        }
+        if p.latest {
+            style = style.add_modifier(Modifier::BOLD | Modifier::REVERSED);
+        }
+        buf.set_stringn(area.x + col as u16, area.y + r as u16, &text, len, style);
     }
 }
 
@@ -523,26 +555,32 @@ fn draw_metrics(frame: &mut Frame, area: Rect, app: &App) {
         let selected = ei == app.encoder;
         let metrics: Option<&Vec<LayerMetrics>> =
             app.metrics.as_ref().and_then(|m| m.encoders.get(&enc.name));
-        let bar_w = ((col.width as usize).saturating_sub(12 + 3 * 7 + 2) / 3).clamp(2, 10);
+        let bar_w = ((col.width as usize).saturating_sub(13 + 7 + 7 + 5 + 3) / 3).clamp(2, 12);
         let head_style = if selected {
             Style::new().bold().fg(Color::LightCyan)
         } else {
             Style::new().bold()
         };
-        let mut lines = vec![Line::from(vec![
-            Span::styled(
-                format!("{}{}", if selected { "▶ " } else { "  " }, enc.name),
-                head_style,
-            ),
-            Span::styled(
+        let kind = if enc.grounded { "grounded" } else { "ungrounded" };
+        let mut lines = vec![
+            Line::from(vec![
+                Span::styled(
+                    format!("{}{}", if selected { "▶ " } else { "  " }, enc.name),
+                    head_style,
+                ),
+                Span::styled(format!("  {kind}"), Style::new().fg(Color::Gray)),
+            ]),
+            Line::from(Span::styled(
                 format!(
-                    "   phon{}  sem{}  CKA",
-                    " ".repeat(bar_w + 3),
-                    " ".repeat(bar_w + 4)
+                    "{:<13}{:<w1$} {:<w1$} CKA",
+                    " layer",
+                    "phonetic",
+                    "semantic",
+                    w1 = 7 + bar_w
                 ),
                 Style::new().fg(Color::Gray),
-            ),
-        ])];
+            )),
+        ];
         let rows = enc.layers.len().max(metrics.map_or(0, Vec::len));
         for li in 0..rows {
             let m = metrics.and_then(|m| {
@@ -559,14 +597,13 @@ fn draw_metrics(frame: &mut Frame, area: Rect, app: &App) {
                 .unwrap_or_default();
             let mark = if selected && li == app.layer { "▸" } else { " " };
             let mut spans = vec![Span::styled(
-                format!("{mark}{name:<11.11}"),
+                format!("{mark}{name:<11.11} "),
                 if selected && li == app.layer {
                     Style::new().bold().reversed()
                 } else {
                     Style::new()
                 },
             )];
-            spans.push(Span::raw(" "));
             spans.extend(signed(
                 m.and_then(|m| m.silhouette_phonetic),
                 bar_w,
@@ -584,7 +621,7 @@ fn draw_metrics(frame: &mut Frame, area: Rect, app: &App) {
                     spans.push(Span::raw(format!("{c:.2} ")));
                     spans.push(Span::styled(bar(c, bar_w), Style::new().fg(Color::LightCyan)));
                 }
-                _ => spans.push(Span::styled("  —", Style::new().fg(Color::DarkGray))),
+                _ => spans.push(Span::styled("   —", Style::new().fg(Color::DarkGray))),
             }
             lines.push(Line::from(spans));
         }
