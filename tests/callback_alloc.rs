@@ -42,7 +42,10 @@ fn callbacks_allocate_nothing_with_room_or_with_a_full_ring() {
     // Buffers a host would hand over: 10 ms stereo at 48 kHz in each format.
     let f32s: Vec<f32> = (0..960).map(|i| ((i as f32) * 0.01).sin() * 0.5).collect();
     let i16s: Vec<i16> = f32s.iter().map(|x| (x * 32767.0) as i16).collect();
-    let u16s: Vec<u16> = i16s.iter().map(|&x| (i32::from(x) + 32768) as u16).collect();
+    let u16s: Vec<u16> = i16s
+        .iter()
+        .map(|&x| (i32::from(x) + 32768) as u16)
+        .collect();
     let i32s: Vec<i32> = f32s.iter().map(|x| (x * 2.0e9) as i32).collect();
 
     // A ring the reader drains between callbacks: nothing dropped.
@@ -91,7 +94,17 @@ fn frames_are_mixed_to_mono_in_full_scale_floats() {
     let Popped::Samples(n) = r.pop(&mut buf) else {
         panic!("nothing pushed")
     };
-    let want = [0.25, -1.0, 0.0, -1.0, 65_535.0 / 32_768.0 - 1.0, 0.0, 0.25, 0.0, 1.0];
+    let want = [
+        0.25,
+        -1.0,
+        0.0,
+        -1.0,
+        65_535.0 / 32_768.0 - 1.0,
+        0.0,
+        0.25,
+        0.0,
+        1.0,
+    ];
     assert_eq!(n, want.len());
     for (got, want) in buf[..n].iter().zip(want) {
         assert!((got - want).abs() < 1e-6, "{got} vs {want}");

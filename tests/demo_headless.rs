@@ -71,7 +71,10 @@ fn the_headless_demo_finds_every_transcript_word() {
         }
         for (label, start, end) in &got {
             let len = end - start;
-            assert!((0.2..1.5).contains(&len), "{file}: {label} lasts {len:.2} s");
+            assert!(
+                (0.2..1.5).contains(&len),
+                "{file}: {label} lasts {len:.2} s"
+            );
         }
     }
     // Every word after the first has neighbours under the encoder.

@@ -65,7 +65,11 @@ fn word(index: usize) -> Msg {
 #[test]
 fn arrows_cycle_layers_and_tab_cycles_encoders() {
     let mut a = app();
-    assert_eq!(a.selected_layer(), Some("l2"), "starts at the neighbour layer");
+    assert_eq!(
+        a.selected_layer(),
+        Some("l2"),
+        "starts at the neighbour layer"
+    );
     a.on_key(key(KeyCode::Right));
     assert_eq!(a.selected_layer(), Some("l0"), "wraps around");
     a.on_key(key(KeyCode::Right));
@@ -74,7 +78,11 @@ fn arrows_cycle_layers_and_tab_cycles_encoders() {
     assert_eq!(a.selected_layer(), Some("l2"));
     a.on_key(key(KeyCode::Tab));
     assert_eq!(a.selected_encoder().unwrap().name, "b");
-    assert_eq!(a.selected_layer(), Some("m1"), "last layer when none is named");
+    assert_eq!(
+        a.selected_layer(),
+        Some("m1"),
+        "last layer when none is named"
+    );
     a.on_key(key(KeyCode::Tab));
     assert_eq!(a.selected_encoder().unwrap().name, "a");
     a.on_key(key(KeyCode::BackTab));

@@ -5,9 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use groundprobe::event::{
-    DeviceStatus, Event, NeighbourInfo, SourceInfo, VadFrame, WordEvent,
-};
+use groundprobe::event::{DeviceStatus, Event, NeighbourInfo, SourceInfo, VadFrame, WordEvent};
 use groundprobe::ui::{
     self, App, EncoderSetup, LayerMetrics, MetricsSnapshot, Mode, Msg, Setup, WordGroups,
 };
@@ -58,12 +56,19 @@ fn n(index: usize, label: &str, similarity: f32) -> NeighbourInfo {
 }
 
 /// A word with neighbours under both encoders and a vector per layer.
-fn word(index: usize, label: &str, ungrounded: Vec<NeighbourInfo>, grounded: Vec<NeighbourInfo>) -> Event {
+fn word(
+    index: usize,
+    label: &str,
+    ungrounded: Vec<NeighbourInfo>,
+    grounded: Vec<NeighbourInfo>,
+) -> Event {
     let mut neighbours = BTreeMap::new();
     neighbours.insert("speech-embedding".to_string(), ungrounded);
     neighbours.insert("vg-head".to_string(), grounded);
     let vec_for = |salt: usize| -> Vec<f32> {
-        (0..8).map(|j| (((index + 1) * (j + 3) * (salt + 1)) % 11) as f32 - 5.0).collect()
+        (0..8)
+            .map(|j| (((index + 1) * (j + 3) * (salt + 1)) % 11) as f32 - 5.0)
+            .collect()
     };
     let mut emb = BTreeMap::new();
     emb.insert(
@@ -101,7 +106,12 @@ fn script(app: &mut App) {
         seconds: Some(12.4),
     })));
     app.apply(Msg::Event(word(0, "bus", vec![], vec![])));
-    app.apply(Msg::Event(word(1, "chin", vec![n(0, "bus", 0.41)], vec![n(0, "bus", 0.2)])));
+    app.apply(Msg::Event(word(
+        1,
+        "chin",
+        vec![n(0, "bus", 0.41)],
+        vec![n(0, "bus", 0.2)],
+    )));
     app.apply(Msg::Event(word(
         2,
         "truck",
@@ -183,16 +193,31 @@ fn the_screen_shows_words_neighbours_relations_and_metrics() {
     // Latest word's neighbours, grounded and ungrounded side by side, with relations.
     assert!(s.contains("nearest neighbours of “chip”"));
     let first = line_with(&s, " 1 truck");
-    assert!(first.contains("0.71") && first.contains("· neither"), "{first}");
-    assert!(first.contains(" 1 chin") && first.contains("0.91") && first.contains("● sound"), "{first}");
+    assert!(
+        first.contains("0.71") && first.contains("· neither"),
+        "{first}"
+    );
+    assert!(
+        first.contains(" 1 chin") && first.contains("0.91") && first.contains("● sound"),
+        "{first}"
+    );
     let second = line_with(&s, " 2 chin");
-    assert!(second.contains("0.64") && second.contains("● sound"), "{second}");
-    assert!(second.contains(" 2 truck") && second.contains("0.66"), "{second}");
+    assert!(
+        second.contains("0.64") && second.contains("● sound"),
+        "{second}"
+    );
+    assert!(
+        second.contains(" 2 truck") && second.contains("0.66"),
+        "{second}"
+    );
     let heads = line_with(&s, "GROUNDED");
     assert!(heads.contains("vg-head") && heads.contains("UNGROUNDED  speech-embedding @output"));
     // Metrics per layer, with values; missing values shown as dashes.
     let b1 = line_with(&s, "block1 ");
-    assert!(b1.contains("+0.123") && b1.contains("-0.045") && b1.contains("0.61"), "{b1}");
+    assert!(
+        b1.contains("+0.123") && b1.contains("-0.045") && b1.contains("0.61"),
+        "{b1}"
+    );
     let b2 = line_with(&s, "block2 ");
     assert!(b2.contains("+0.200") && b2.contains("—"), "{b2}");
     assert!(s.contains("· 4 words"));
@@ -220,7 +245,12 @@ fn the_screen_shows_words_neighbours_relations_and_metrics() {
 fn the_semantic_relation_and_same_word_are_marked() {
     let mut app = App::new(setup(Mode::Demo));
     app.apply(Msg::Event(word(0, "bus", vec![], vec![])));
-    app.apply(Msg::Event(word(1, "bus", vec![n(0, "bus", 0.95)], vec![n(0, "bus", 0.9)])));
+    app.apply(Msg::Event(word(
+        1,
+        "bus",
+        vec![n(0, "bus", 0.95)],
+        vec![n(0, "bus", 0.9)],
+    )));
     app.apply(Msg::Event(word(
         2,
         "taxi",
@@ -229,8 +259,18 @@ fn the_semantic_relation_and_same_word_are_marked() {
     )));
     let s = draw(&app, 160, 48);
     assert!(line_with(&s, " 1 bus").contains("■ meaning"));
-    app.apply(Msg::Event(word(3, "piano", vec![n(2, "taxi", 0.5)], vec![])));
-    app.apply(Msg::Event(word(4, "piano", vec![n(3, "piano", 0.99)], vec![])));
+    app.apply(Msg::Event(word(
+        3,
+        "piano",
+        vec![n(2, "taxi", 0.5)],
+        vec![],
+    )));
+    app.apply(Msg::Event(word(
+        4,
+        "piano",
+        vec![n(3, "piano", 0.99)],
+        vec![],
+    )));
     let s = draw(&app, 160, 48);
     assert!(line_with(&s, " 1 piano").contains("= same word"));
 }
@@ -294,7 +334,12 @@ fn render_time_per_frame() {
     script(&mut app);
     for i in 4..300 {
         let label = ["bus", "chin", "truck", "chip", "taxi", "piano"][i % 6];
-        app.apply(Msg::Event(word(i, label, vec![n(i - 1, "x", 0.5); 5], vec![n(i - 2, "y", 0.4); 5])));
+        app.apply(Msg::Event(word(
+            i,
+            label,
+            vec![n(i - 1, "x", 0.5); 5],
+            vec![n(i - 2, "y", 0.4); 5],
+        )));
     }
     let mut t = Terminal::new(TestBackend::new(160, 48)).unwrap();
     let mut times = Vec::new();

@@ -11,12 +11,13 @@ pub struct DevicesArgs {}
 /// Lists input devices; none is a normal answer (exit 0).
 #[cfg(feature = "mic")]
 pub fn run(_args: DevicesArgs) -> anyhow::Result<ExitCode> {
-    let names = groundprobe::audio::mic::input_device_names()?;
-    if names.is_empty() {
+    let devices = groundprobe::audio::mic::input_devices()?;
+    if devices.is_empty() {
         println!("no audio input device found (`groundprobe demo` works without one)");
     }
-    for n in names {
-        println!("{n}");
+    let width = devices.iter().map(|(id, _)| id.len()).max().unwrap_or(0);
+    for (id, desc) in devices {
+        println!("{id:<width$}  {desc}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -12,11 +12,30 @@ use super::EngineArgs;
 /// Words prompted when no list is given: the demo's mix of the paper's semantic categories
 /// (instruments, vegetables, vehicles, clothing) and phonetic groups.
 pub const DEFAULT_PROMPTS: &[&str] = &[
-    "piano", "chin", "bus", "map", "violin", "chip", "truck", "cap", "carrot", "grin", "taxi",
-    "lap", "potato", "chuck", "coat", "grid", "onion", "handshake", "trumpet", "handbrake",
+    "piano",
+    "chin",
+    "bus",
+    "map",
+    "violin",
+    "chip",
+    "truck",
+    "cap",
+    "carrot",
+    "grin",
+    "taxi",
+    "lap",
+    "potato",
+    "chuck",
+    "coat",
+    "grid",
+    "onion",
+    "handshake",
+    "trumpet",
+    "handbrake",
 ];
 
 /// What to tell a user whose build cannot record.
+#[cfg_attr(feature = "mic", allow(dead_code))]
 pub const NO_MIC_SUPPORT: &str = "this build has no microphone support: rebuild with the \
 `mic` feature (`cargo build --release --features mic`, which needs the ALSA headers: \
 `apt-get install libasound2-dev pkg-config`; see the README, section \"Microphone\"). \
@@ -66,7 +85,13 @@ pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
     if let Some(p) = &args.prompt_list {
         read_prompts(p)?;
     }
-    let _ = (&args.device, &args.reference, args.free, &args.engine, DEFAULT_PROMPTS);
+    let _ = (
+        &args.device,
+        &args.reference,
+        args.free,
+        &args.engine,
+        DEFAULT_PROMPTS,
+    );
     anyhow::bail!("{NO_MIC_SUPPORT}")
 }
 
@@ -85,7 +110,7 @@ mod imp {
     use anyhow::Context;
     use groundprobe::audio::ENGINE_RATE;
     use groundprobe::audio::feed::Pace;
-    use groundprobe::audio::mic::{self, Mic};
+    use groundprobe::audio::mic::{self, DeviceChange, Mic, Reconnect};
     use groundprobe::audio::resample::StreamResampler;
     use groundprobe::audio::ring::{RingReader, ring};
     use groundprobe::audio::wav::Clip;
@@ -128,8 +153,8 @@ mod imp {
         // is a plain error message.
         let (writer, reader) = ring(RING_CAPACITY);
         let device = args.device.clone();
-        let mut current: Option<Mic> = Some(mic::open(device.as_deref(), writer)?);
-        let info = current.as_ref().map(|m| m.info().clone()).expect("just opened");
+        let first: Mic = mic::open(device.as_deref(), writer)?;
+        let info = first.info().clone();
         let (src_tx, src_rx) = mpsc::channel::<LiveSource>();
         src_tx
             .send(LiveSource {
@@ -144,7 +169,11 @@ mod imp {
                 "live · {} · {} Hz {}ch {}",
                 info.name, info.sample_rate, info.channels, info.format
             ),
-            mode: if args.free { Mode::Free } else { Mode::Prompted },
+            mode: if args.free {
+                Mode::Free
+            } else {
+                Mode::Prompted
+            },
             encoders: screen::encoder_setups(&engine),
             prompts: prompts.clone(),
             groups: screen::load_groups(&args.engine, args.reference.as_deref())?,
@@ -156,53 +185,111 @@ mod imp {
         .context("starting the engine thread")?;
 
         let mut app = App::new(setup);
-        let mut last_try = Instant::now();
-        let mut tick = |app: &mut App| {
-            if current.as_ref().is_some_and(Mic::is_lost) {
-                // Dropping the stream closes its ring; the engine ends that source.
-                current = None;
-                last_try = Instant::now();
+        let mut watch = Reconnect::new(
+            first,
+            |writer| mic::open(device.as_deref(), writer),
+            Duration::from_secs(1),
+            RING_CAPACITY,
+        );
+        let mut tick = |app: &mut App| match watch.poll(Instant::now()) {
+            Some(DeviceChange::Lost) => {
                 app.device = Some(DeviceStatus {
                     message: "device lost — retrying".into(),
                     ok: false,
                 });
             }
-            if current.is_none() && last_try.elapsed() >= Duration::from_secs(1) {
-                last_try = Instant::now();
-                let (writer, reader) = ring(RING_CAPACITY);
-                match mic::open(device.as_deref(), writer) {
-                    Ok(m) => {
-                        let i = m.info().clone();
-                        let _ = src_tx.send(LiveSource {
-                            reader,
-                            rate: i.sample_rate,
-                            name: i.name.clone(),
-                        });
-                        app.device = Some(DeviceStatus {
-                            message: format!("{} is back", i.name),
-                            ok: true,
-                        });
-                        current = Some(m);
-                    }
-                    Err(e) => {
-                        app.device = Some(DeviceStatus {
-                            message: format!("device lost — retrying ({e})"),
-                            ok: false,
-                        });
-                    }
-                }
+            Some(DeviceChange::StillLost(e)) => {
+                app.device = Some(DeviceStatus {
+                    message: format!("device lost — retrying ({e})"),
+                    ok: false,
+                });
             }
+            Some(DeviceChange::Back {
+                reader,
+                sample_rate,
+                name,
+            }) => {
+                app.device = Some(DeviceStatus {
+                    message: format!("{name} is back"),
+                    ok: true,
+                });
+                let _ = src_tx.send(LiveSource {
+                    reader,
+                    rate: sample_rate,
+                    name,
+                });
+            }
+            None => {}
         };
+        // The audio library reports retries on stderr, which would scribble over the
+        // screen: send stderr to a log file while the screen is up.
+        let log = std::env::temp_dir().join("groundprobe-live.log");
+        let quiet = stderr_to(&log);
         let result = ui::with_terminal(|t| ui::run_loop(t, &mut app, &link, &mut tick))
             .context("opening the terminal")?;
         drop(tick);
+        drop(quiet);
         link.stop(Duration::from_secs(2));
         result?;
+        if std::fs::metadata(&log).is_ok_and(|m| m.len() > 0) {
+            eprintln!(
+                "groundprobe live: audio library messages are in {}",
+                log.display()
+            );
+        }
         eprintln!(
             "groundprobe live: {} words",
             app.session_words().count() + app.backlog.len()
         );
         Ok(ExitCode::SUCCESS)
+    }
+
+    /// Sends file descriptor 2 to `path` until the guard is dropped (a panic message still
+    /// reaches the real stderr).
+    #[cfg(unix)]
+    struct StderrRedirect {
+        saved: i32,
+    }
+
+    #[cfg(unix)]
+    impl Drop for StderrRedirect {
+        fn drop(&mut self) {
+            // SAFETY: `saved` is a descriptor this process duplicated and still owns.
+            unsafe {
+                libc::dup2(self.saved, 2);
+                libc::close(self.saved);
+            }
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn stderr_to(_path: &std::path::Path) -> Option<()> {
+        None
+    }
+
+    #[cfg(unix)]
+    fn stderr_to(path: &std::path::Path) -> Option<StderrRedirect> {
+        use std::os::fd::AsRawFd;
+        let file = std::fs::File::create(path).ok()?;
+        // SAFETY: plain descriptor calls on descriptors this process owns; on failure
+        // nothing is changed.
+        unsafe {
+            let saved = libc::dup(2);
+            if saved < 0 {
+                return None;
+            }
+            if libc::dup2(file.as_raw_fd(), 2) < 0 {
+                libc::close(saved);
+                return None;
+            }
+            let previous = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                // SAFETY: puts the saved descriptor back on 2 (harmless if already closed).
+                libc::dup2(saved, 2);
+                previous(info);
+            }));
+            Some(StderrRedirect { saved })
+        }
     }
 
     fn labels_from(prompts: &[String], next: usize) -> Labels {

@@ -28,7 +28,9 @@ pub fn load_groups(engine: &EngineArgs, dir: Option<&Path>) -> anyhow::Result<Wo
     let candidates = dir
         .map(|d| d.join("words.tsv"))
         .into_iter()
-        .chain(std::iter::once(engine.models_dir().join("demo").join("words.tsv")));
+        .chain(std::iter::once(
+            engine.models_dir().join("demo").join("words.tsv"),
+        ));
     for path in candidates {
         if path.is_file() {
             return WordGroups::load(&path)

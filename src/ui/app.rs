@@ -388,7 +388,11 @@ impl App {
                 let Some(setup) = self.encoders.iter().find(|e| &e.name == enc) else {
                     continue;
                 };
-                let per_layer = setup.layers.iter().map(|l| layers.get(l).cloned()).collect();
+                let per_layer = setup
+                    .layers
+                    .iter()
+                    .map(|l| layers.get(l).cloned())
+                    .collect();
                 vectors.insert(enc.clone(), per_layer);
             }
         }

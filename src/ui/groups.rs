@@ -186,13 +186,11 @@ mod tests {
 
     #[test]
     fn relations_follow_the_table() {
-        let text = "# comment\nbus\tvehicles\t-\ntruck\tvehicles\t-\nchin\t-\tconc_3\nchip\t-\tconc_3\n";
+        let text =
+            "# comment\nbus\tvehicles\t-\ntruck\tvehicles\t-\nchin\t-\tconc_3\nchip\t-\tconc_3\n";
         let g = WordGroups::parse(Path::new("t.tsv"), text).unwrap();
         assert_eq!(g.len(), 4);
-        assert_eq!(
-            g.relation(Some("bus"), Some("truck")),
-            Relation::Semantic
-        );
+        assert_eq!(g.relation(Some("bus"), Some("truck")), Relation::Semantic);
         assert_eq!(g.relation(Some("chin"), Some("chip")), Relation::Phonetic);
         assert_eq!(g.relation(Some("chin"), Some("bus")), Relation::Neither);
         assert_eq!(g.relation(Some("chin"), Some("Chin")), Relation::SameWord);

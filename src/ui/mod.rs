@@ -89,7 +89,9 @@ where
                 Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) => {
                     if app.finished.is_none() {
-                        anyhow::bail!("the engine thread stopped unexpectedly (see the message above)");
+                        anyhow::bail!(
+                            "the engine thread stopped unexpectedly (see the message above)"
+                        );
                     }
                     break;
                 }

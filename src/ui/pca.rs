@@ -162,7 +162,8 @@ mod tests {
         assert!(pts.iter().all(|p| p[0].abs() <= 1.0 && p[1].abs() <= 1.0));
         assert!((dot(&axes.axes[0], &axes.axes[1])).abs() < 1e-4);
         // Same cluster → same place; different clusters → apart.
-        let dist = |a: [f32; 2], b: [f32; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
+        let dist =
+            |a: [f32; 2], b: [f32; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
         assert!(dist(pts[0], pts[3]) < 0.2);
         assert!(dist(pts[0], pts[1]) > 0.5);
         assert!(dist(pts[1], pts[2]) > 0.5);

@@ -5,10 +5,10 @@
 //! side, a 2-D map of the selected layer, per-layer metrics and latencies.
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span, Text};
-use ratatui::buffer::Buffer;
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
 use super::app::{App, EncoderSetup, LayerMetrics, MapPoint, Mode, NeighbourView};
@@ -36,7 +36,9 @@ const GROUP_MARKERS: [&str; 14] = [
 const NO_GROUP_MARKER: &str = "•";
 
 fn category_colour(c: Option<usize>) -> Color {
-    c.map_or(Color::White, |i| CATEGORY_COLOURS[i % CATEGORY_COLOURS.len()])
+    c.map_or(Color::White, |i| {
+        CATEGORY_COLOURS[i % CATEGORY_COLOURS.len()]
+    })
 }
 
 fn group_marker(g: Option<usize>) -> &'static str {
@@ -189,7 +191,10 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
         Color::Green
     };
     let (vad_text, vad_style) = if app.meter.in_word {
-        ("● WORD  ", Style::new().fg(Color::Black).bg(Color::LightGreen).bold())
+        (
+            "● WORD  ",
+            Style::new().fg(Color::Black).bg(Color::LightGreen).bold(),
+        )
     } else if app.meter.prob >= 0.5 {
         ("● speech", Style::new().fg(Color::LightGreen).bold())
     } else {
@@ -197,7 +202,10 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
     };
     let mut spans = vec![
         Span::raw(" level "),
-        Span::styled(bar(level, 20), Style::new().fg(level_colour).bg(Color::DarkGray)),
+        Span::styled(
+            bar(level, 20),
+            Style::new().fg(level_colour).bg(Color::DarkGray),
+        ),
         Span::raw(format!(" {db:>5.0} dB   ")),
         Span::styled(vad_text, vad_style),
         Span::raw(format!(" p={:.2} ", app.meter.prob)),
@@ -210,7 +218,10 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         Style::new().fg(Color::Gray)
     };
-    spans.push(Span::styled(format!("dropped {}   ", app.dropped), dropped_style));
+    spans.push(Span::styled(
+        format!("dropped {}   ", app.dropped),
+        dropped_style,
+    ));
     frame.render_widget(Paragraph::new(Line::from(spans)), inner);
 }
 
@@ -318,11 +329,13 @@ fn draw_neighbours(frame: &mut Frame, area: Rect, app: &App) {
         columns.push(None);
     }
     columns.extend(app.encoders.iter().filter(|e| !e.grounded).map(Some));
-    let [body, legend] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(inner);
-    let cols = Layout::horizontal(vec![Constraint::Ratio(1, columns.len() as u32); columns.len()])
-        .spacing(1)
-        .split(body);
+    let [body, legend] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(inner);
+    let cols = Layout::horizontal(vec![
+        Constraint::Ratio(1, columns.len() as u32);
+        columns.len()
+    ])
+    .spacing(1)
+    .split(body);
     for (col, enc) in cols.iter().zip(columns) {
         draw_neighbour_column(frame, *col, app, enc);
     }
@@ -344,7 +357,10 @@ fn draw_neighbours(frame: &mut Frame, area: Rect, app: &App) {
 fn draw_neighbour_column(frame: &mut Frame, area: Rect, app: &App, enc: Option<&EncoderSetup>) {
     let Some(enc) = enc else {
         let text = Text::from(vec![
-            Line::from(Span::styled("GROUNDED", Style::new().bold().fg(Color::LightCyan))),
+            Line::from(Span::styled(
+                "GROUNDED",
+                Style::new().bold().fg(Color::LightCyan),
+            )),
             Line::from(""),
             Line::from(Span::styled(
                 "no visually grounded encoder loaded",
@@ -447,12 +463,7 @@ fn draw_map(frame: &mut Frame, area: Rect, app: &App) {
             .categories()
             .iter()
             .enumerate()
-            .map(|(i, c)| {
-                Span::styled(
-                    format!("{c}  "),
-                    Style::new().fg(category_colour(Some(i))),
-                )
-            })
+            .map(|(i, c)| Span::styled(format!("{c}  "), Style::new().fg(category_colour(Some(i)))))
             .collect();
         let groups: Vec<Span> = std::iter::once(Span::raw(format!("{NO_GROUP_MARKER} none  ")))
             .chain(
@@ -536,7 +547,10 @@ fn signed(v: Option<f32>, width: usize, colour: Color) -> Vec<Span<'static>> {
 
 fn draw_metrics(frame: &mut Frame, area: Rect, app: &App) {
     let note = match &app.metrics {
-        Some(m) => format!(" per layer: silhouette (phonetic | semantic) and CKA · {} words ", m.words),
+        Some(m) => format!(
+            " per layer: silhouette (phonetic | semantic) and CKA · {} words ",
+            m.words
+        ),
         None => " per layer: silhouette (phonetic | semantic) and CKA ".to_string(),
     };
     let block = panel(note);
@@ -561,7 +575,11 @@ fn draw_metrics(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             Style::new().bold()
         };
-        let kind = if enc.grounded { "grounded" } else { "ungrounded" };
+        let kind = if enc.grounded {
+            "grounded"
+        } else {
+            "ungrounded"
+        };
         let mut lines = vec![
             Line::from(vec![
                 Span::styled(
@@ -595,7 +613,11 @@ fn draw_metrics(frame: &mut Frame, area: Rect, app: &App) {
                 .cloned()
                 .or(m.map(|m| m.layer.clone()))
                 .unwrap_or_default();
-            let mark = if selected && li == app.layer { "▸" } else { " " };
+            let mark = if selected && li == app.layer {
+                "▸"
+            } else {
+                " "
+            };
             let mut spans = vec![Span::styled(
                 format!("{mark}{name:<11.11} "),
                 if selected && li == app.layer {
@@ -619,7 +641,10 @@ fn draw_metrics(frame: &mut Frame, area: Rect, app: &App) {
             match m.and_then(|m| m.cka) {
                 Some(c) if c.is_finite() => {
                     spans.push(Span::raw(format!("{c:.2} ")));
-                    spans.push(Span::styled(bar(c, bar_w), Style::new().fg(Color::LightCyan)));
+                    spans.push(Span::styled(
+                        bar(c, bar_w),
+                        Style::new().fg(Color::LightCyan),
+                    ));
                 }
                 _ => spans.push(Span::styled("   —", Style::new().fg(Color::DarkGray))),
             }
@@ -654,8 +679,12 @@ fn draw_latency(frame: &mut Frame, area: Rect, app: &App) {
     }
     if !total.is_empty() {
         lines.push(Line::from(
-            Span::raw(format!("{:<24}{:>7.1}", "word end → shown", total.iter().sum::<f64>()))
-                .bold(),
+            Span::raw(format!(
+                "{:<24}{:>7.1}",
+                "word end → shown",
+                total.iter().sum::<f64>()
+            ))
+            .bold(),
         ));
     }
     let dropped = if app.dropped > 0 {
@@ -702,16 +731,22 @@ fn draw_help(frame: &mut Frame, area: Rect) {
         Line::from(b("What you see")),
         Line::from("  level / VAD — microphone (or demo) level and whether a word is being heard"),
         Line::from("  words — the words found so far; the latest is highlighted"),
-        Line::from("  nearest neighbours — the earlier words whose vectors are closest to the latest"),
+        Line::from(
+            "  nearest neighbours — the earlier words whose vectors are closest to the latest",
+        ),
         Line::from("     word, for a visually GROUNDED and an UNGROUNDED encoder side by side;"),
         Line::from("     = same word, ● same sound group, ■ same meaning category, · neither"),
         Line::from("  map — every word's vector at the chosen layer, flattened to 2-D (PCA);"),
         Line::from("     colour = meaning category, marker = sound group"),
-        Line::from("  per layer — silhouette: how well words cluster by sound (phon) vs meaning (sem);"),
+        Line::from(
+            "  per layer — silhouette: how well words cluster by sound (phon) vs meaning (sem);",
+        ),
         Line::from("     CKA: how alike the speech layer and a text model's word vectors are"),
         Line::from(""),
         Line::from(b("Keys")),
-        Line::from("  ← / →   previous / next layer          Tab / Shift-Tab   next / previous encoder"),
+        Line::from(
+            "  ← / →   previous / next layer          Tab / Shift-Tab   next / previous encoder",
+        ),
         Line::from("  space   pause / resume the view        c   clear all words"),
         Line::from("  ?       this help (Esc closes)         q, Esc, Ctrl-C   quit"),
         Line::from(""),
