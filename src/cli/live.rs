@@ -227,7 +227,7 @@ mod imp {
         let quiet = stderr_to(&log);
         let result = ui::with_terminal(|t| ui::run_loop(t, &mut app, &link, &mut tick))
             .context("opening the terminal")?;
-        drop(tick);
+        drop(watch);
         drop(quiet);
         link.stop(Duration::from_secs(2));
         result?;
@@ -349,19 +349,15 @@ mod imp {
                 labels_from(prompts, side.session_words()),
                 &mut |e| side.emit(e),
             );
-            loop {
-                match side.pump(engine, &mut src.reader, &mut resampler)? {
-                    PumpEnd::Clear => {
-                        engine.clear();
-                        load_reference(engine, side, reference)?;
-                        engine.begin_source(
-                            info.clone(),
-                            labels_from(prompts, side.session_words()),
-                            &mut |e| side.emit(e),
-                        );
-                    }
-                    PumpEnd::Closed | PumpEnd::Stopped => break,
-                }
+            // Clear: forget every word, reload the reference bank, go on with this device.
+            while side.pump(engine, &mut src.reader, &mut resampler)? == PumpEnd::Clear {
+                engine.clear();
+                load_reference(engine, side, reference)?;
+                engine.begin_source(
+                    info.clone(),
+                    labels_from(prompts, side.session_words()),
+                    &mut |e| side.emit(e),
+                );
             }
             engine.end_source(&mut |e| side.emit(e))?;
         }

@@ -6,7 +6,7 @@ use std::cell::Cell;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender, TryRecvError};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -88,10 +88,7 @@ impl EngineSide {
 
     /// Takes one pending command, if any.
     pub fn command(&self) -> Option<Command> {
-        match self.commands.try_recv() {
-            Ok(c) => Some(c),
-            Err(TryRecvError::Empty | TryRecvError::Disconnected) => None,
-        }
+        self.commands.try_recv().ok()
     }
 
     /// Drains `reader` into the engine (resampling to 16 kHz) until the writer closes, a
