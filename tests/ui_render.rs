@@ -357,3 +357,17 @@ fn render_time_per_frame() {
         at(0.99)
     );
 }
+
+#[test]
+fn a_projector_sized_screen_keeps_neighbours_and_their_markers() {
+    let mut app = App::new(setup(Mode::Demo));
+    script(&mut app);
+    let s = draw(&app, 100, 30);
+    let first = line_with(&s, " 1 chin");
+    assert!(
+        first.contains("0.91") && first.contains('●'),
+        "{first}\n{s}"
+    );
+    assert!(line_with(&s, " 1 truck").contains("0.71"));
+    assert!(line_with(&s, "block1 ").contains("+0.123"));
+}

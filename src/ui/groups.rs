@@ -29,6 +29,18 @@ pub enum Relation {
 }
 
 impl Relation {
+    /// The marker alone, for narrow columns.
+    pub fn marker(self) -> &'static str {
+        match self {
+            Relation::SameWord => "=",
+            Relation::Both => "◆",
+            Relation::Phonetic => "●",
+            Relation::Semantic => "■",
+            Relation::Neither => "·",
+            Relation::Unknown => "?",
+        }
+    }
+
     /// A short marker and word for the screen.
     pub fn tag(self) -> &'static str {
         match self {

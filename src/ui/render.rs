@@ -330,12 +330,15 @@ fn draw_neighbours(frame: &mut Frame, area: Rect, app: &App) {
     }
     columns.extend(app.encoders.iter().filter(|e| !e.grounded).map(Some));
     let [body, legend] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(inner);
-    let cols = Layout::horizontal(vec![
-        Constraint::Ratio(1, columns.len() as u32);
-        columns.len()
-    ])
-    .spacing(1)
-    .split(body);
+    let real = columns.iter().filter(|c| c.is_some()).count().max(1) as u32;
+    let constraints: Vec<Constraint> = columns
+        .iter()
+        .map(|c| match c {
+            Some(_) => Constraint::Ratio(1, real),
+            None => Constraint::Length((body.width / 3).min(40)),
+        })
+        .collect();
+    let cols = Layout::horizontal(constraints).spacing(1).split(body);
     for (col, enc) in cols.iter().zip(columns) {
         draw_neighbour_column(frame, *col, app, enc);
     }
@@ -407,9 +410,14 @@ fn draw_neighbour_column(frame: &mut Frame, area: Rect, app: &App, enc: Option<&
         .max()
         .unwrap_or(4)
         .clamp(4, 14);
+    // Narrow columns get the relation's marker only, then a shorter bar.
+    // rank (3) + name and space + similarity (6) + bar + space + tag
+    let fixed = 3 + name_w + 1 + 6 + 1;
+    let wide = area.width as usize >= fixed + 3 + 16;
+    let tag_w = if wide { 16 } else { 1 };
     let bar_w = (area.width as usize)
-        .saturating_sub(name_w + 4 + 6 + 2 + 16)
-        .clamp(3, 12);
+        .saturating_sub(fixed + tag_w)
+        .clamp(1, 12);
     for (rank, n) in shown.iter().enumerate() {
         let name = label_of(n);
         lines.push(Line::from(vec![
@@ -421,7 +429,14 @@ fn draw_neighbour_column(frame: &mut Frame, area: Rect, app: &App, enc: Option<&
             Span::raw(format!("{:>5.2} ", n.similarity)),
             Span::styled(bar(n.similarity, bar_w), Style::new().fg(Color::Gray)),
             Span::raw(" "),
-            Span::styled(n.relation.tag(), relation_style(n.relation)),
+            Span::styled(
+                if wide {
+                    n.relation.tag()
+                } else {
+                    n.relation.marker()
+                },
+                relation_style(n.relation),
+            ),
         ]));
     }
     frame.render_widget(Paragraph::new(lines), area);
@@ -559,13 +574,20 @@ fn draw_metrics(frame: &mut Frame, area: Rect, app: &App) {
     if app.encoders.is_empty() {
         return;
     }
-    let cols = Layout::horizontal(vec![
-        Constraint::Ratio(1, app.encoders.len() as u32);
-        app.encoders.len()
-    ])
-    .spacing(2)
-    .split(inner);
-    for (ei, (col, enc)) in cols.iter().zip(&app.encoders).enumerate() {
+    // Every encoder side by side when there is room, else the selected one (Tab).
+    let shown: Vec<(usize, &EncoderSetup)> = if inner.width as usize / app.encoders.len() >= 44 {
+        app.encoders.iter().enumerate().collect()
+    } else {
+        app.encoders
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i == app.encoder)
+            .collect()
+    };
+    let cols = Layout::horizontal(vec![Constraint::Ratio(1, shown.len() as u32); shown.len()])
+        .spacing(2)
+        .split(inner);
+    for (col, (ei, enc)) in cols.iter().zip(shown) {
         let selected = ei == app.encoder;
         let metrics: Option<&Vec<LayerMetrics>> =
             app.metrics.as_ref().and_then(|m| m.encoders.get(&enc.name));
