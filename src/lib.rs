@@ -32,6 +32,7 @@ pub mod segment;
 pub mod sink;
 pub mod stream;
 pub mod summary;
+pub mod ui;
 pub mod vad;
 
 pub use error::{Error, Result};

@@ -2,6 +2,7 @@
 //! player or microphone callback) and the engine, and resampling to the engine's rate.
 
 pub mod feed;
+pub mod mic;
 pub mod resample;
 pub mod ring;
 pub mod wav;

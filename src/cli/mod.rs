@@ -1,8 +1,12 @@
 //! Command-line definitions (clap) and one runner per subcommand.
 
+mod demo;
+mod devices;
 mod engine_args;
+mod live;
 mod models;
 mod run;
+mod screen;
 
 use std::process::ExitCode;
 
@@ -24,6 +28,12 @@ enum Command {
     Run(run::RunArgs),
     /// List the models found and check their files.
     Models(models::ModelsArgs),
+    /// Play the bundled demo clips in real time on the live screen (no microphone needed).
+    Demo(demo::DemoArgs),
+    /// Listen to the microphone and show each word live (needs the `mic` feature).
+    Live(live::LiveArgs),
+    /// List audio input devices (needs the `mic` feature).
+    Devices(devices::DevicesArgs),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -32,5 +42,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Models(args) => models::run(args),
+        Command::Demo(args) => demo::run(args),
+        Command::Live(args) => live::run(args),
+        Command::Devices(args) => devices::run(args),
     }
 }

@@ -1,0 +1,373 @@
+//! Render tests: a scripted sequence of engine events drawn into ratatui's TestBackend;
+//! the screen must show the real content (words, neighbours and their relations, metric
+//! values, latencies, prompts, device state).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use groundprobe::event::{DeviceStatus, Event, NeighbourInfo, SourceInfo, VadFrame, WordEvent};
+use groundprobe::ui::{
+    self, App, EncoderSetup, LayerMetrics, MetricsSnapshot, Mode, Msg, Setup, WordGroups,
+};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const LAYERS: [&str; 3] = ["block1", "block2", "output"];
+
+fn groups() -> WordGroups {
+    WordGroups::parse(
+        Path::new("test.tsv"),
+        "bus\tvehicles\t-\ntruck\tvehicles\t-\ntaxi\tvehicles\t-\nchin\t-\tconc_3\n\
+         chip\t-\tconc_3\npiano\tmusical_instruments\t-\n",
+    )
+    .unwrap()
+}
+
+fn setup(mode: Mode) -> Setup {
+    Setup {
+        title: "test".into(),
+        mode,
+        encoders: vec![
+            EncoderSetup {
+                name: "speech-embedding".into(),
+                grounded: false,
+                layers: LAYERS.iter().map(|s| s.to_string()).collect(),
+                neighbour_layer: Some(2),
+            },
+            EncoderSetup {
+                name: "vg-head".into(),
+                grounded: true,
+                layers: vec!["proj".into()],
+                neighbour_layer: Some(0),
+            },
+        ],
+        prompts: vec!["piano".into(), "chin".into(), "bus".into()],
+        groups: groups(),
+        neighbours_shown: 5,
+    }
+}
+
+fn n(index: usize, label: &str, similarity: f32) -> NeighbourInfo {
+    NeighbourInfo {
+        index,
+        label: Some(label.into()),
+        similarity,
+    }
+}
+
+/// A word with neighbours under both encoders and a vector per layer.
+fn word(
+    index: usize,
+    label: &str,
+    ungrounded: Vec<NeighbourInfo>,
+    grounded: Vec<NeighbourInfo>,
+) -> Event {
+    let mut neighbours = BTreeMap::new();
+    neighbours.insert("speech-embedding".to_string(), ungrounded);
+    neighbours.insert("vg-head".to_string(), grounded);
+    let vec_for = |salt: usize| -> Vec<f32> {
+        (0..8)
+            .map(|j| (((index + 1) * (j + 3) * (salt + 1)) % 11) as f32 - 5.0)
+            .collect()
+    };
+    let mut emb = BTreeMap::new();
+    emb.insert(
+        "speech-embedding".to_string(),
+        LAYERS
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.to_string(), vec_for(i)))
+            .collect(),
+    );
+    emb.insert(
+        "vg-head".to_string(),
+        [("proj".to_string(), vec_for(7))].into_iter().collect(),
+    );
+    let mut timings_ms = BTreeMap::new();
+    timings_ms.insert("encode:speech-embedding".to_string(), 3.25 + index as f64);
+    timings_ms.insert("probe:speech-embedding".to_string(), 0.5);
+    Event::Word(Box::new(WordEvent {
+        index,
+        file: Some("models/demo/01_joe.wav".into()),
+        start: index as f64,
+        end: index as f64 + 0.5,
+        label: Some(label.into()),
+        neighbours,
+        embeddings: Some(emb),
+        truncated: false,
+        timings_ms,
+    }))
+}
+
+fn script(app: &mut App) {
+    app.apply(Msg::Event(Event::SourceStarted(SourceInfo {
+        name: "models/demo/01_joe.wav".into(),
+        sample_rate: 16_000,
+        seconds: Some(12.4),
+    })));
+    app.apply(Msg::Event(word(0, "bus", vec![], vec![])));
+    app.apply(Msg::Event(word(
+        1,
+        "chin",
+        vec![n(0, "bus", 0.41)],
+        vec![n(0, "bus", 0.2)],
+    )));
+    app.apply(Msg::Event(word(
+        2,
+        "truck",
+        vec![n(1, "chin", 0.87), n(0, "bus", 0.55)],
+        vec![n(0, "bus", 0.93), n(1, "chin", 0.12)],
+    )));
+    app.apply(Msg::Event(word(
+        3,
+        "chip",
+        vec![n(1, "chin", 0.91), n(2, "truck", 0.66), n(0, "bus", 0.31)],
+        vec![n(2, "truck", 0.71), n(1, "chin", 0.64), n(0, "bus", 0.05)],
+    )));
+    app.apply(Msg::Event(Event::Vad(VadFrame {
+        time: 4.2,
+        prob: 0.97,
+        rms: 0.1,
+        in_word: true,
+        dropped: 1234,
+    })));
+    app.apply(Msg::Metrics(MetricsSnapshot {
+        words: 4,
+        encoders: [(
+            "speech-embedding".to_string(),
+            vec![
+                LayerMetrics {
+                    layer: "block1".into(),
+                    silhouette_phonetic: Some(0.123),
+                    silhouette_semantic: Some(-0.045),
+                    cka: Some(0.61),
+                },
+                LayerMetrics {
+                    layer: "block2".into(),
+                    silhouette_phonetic: Some(0.2),
+                    silhouette_semantic: None,
+                    cka: None,
+                },
+            ],
+        )]
+        .into_iter()
+        .collect(),
+    }));
+}
+
+fn draw(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| ui::ui(f, app)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let mut s = String::new();
+    for y in 0..h {
+        for x in 0..w {
+            s.push_str(buf[(x, y)].symbol());
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn line_with<'a>(screen: &'a str, needle: &str) -> &'a str {
+    screen
+        .lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no line with {needle:?} in\n{screen}"))
+}
+
+#[test]
+fn the_screen_shows_words_neighbours_relations_and_metrics() {
+    let mut app = App::new(setup(Mode::Demo));
+    script(&mut app);
+    let s = draw(&app, 160, 48);
+
+    // Header: source, VAD state, word count, dropped samples.
+    assert!(s.contains("01_joe.wav · 4.2 s"), "{s}");
+    assert!(line_with(&s, "level").contains("WORD"));
+    assert!(line_with(&s, "level").contains("words 4"));
+    assert!(line_with(&s, "level").contains("dropped 1234"));
+    // Timeline in order.
+    let timeline = line_with(&s, "bus  chin");
+    assert!(timeline.contains("bus  chin  truck   chip"), "{timeline}");
+    // Latest word's neighbours, grounded and ungrounded side by side, with relations.
+    assert!(s.contains("nearest neighbours of “chip”"));
+    let first = line_with(&s, " 1 truck");
+    assert!(
+        first.contains("0.71") && first.contains("· neither"),
+        "{first}"
+    );
+    assert!(
+        first.contains(" 1 chin") && first.contains("0.91") && first.contains("● sound"),
+        "{first}"
+    );
+    let second = line_with(&s, " 2 chin");
+    assert!(
+        second.contains("0.64") && second.contains("● sound"),
+        "{second}"
+    );
+    assert!(
+        second.contains(" 2 truck") && second.contains("0.66"),
+        "{second}"
+    );
+    let heads = line_with(&s, "GROUNDED");
+    assert!(heads.contains("vg-head") && heads.contains("UNGROUNDED  speech-embedding @output"));
+    // Metrics per layer, with values; missing values shown as dashes.
+    let b1 = line_with(&s, "block1 ");
+    assert!(
+        b1.contains("+0.123") && b1.contains("-0.045") && b1.contains("0.61"),
+        "{b1}"
+    );
+    let b2 = line_with(&s, "block2 ");
+    assert!(b2.contains("+0.200") && b2.contains("—"), "{b2}");
+    assert!(s.contains("· 4 words"));
+    // Latencies per stage.
+    let enc = line_with(&s, "encode:speech-embedding");
+    assert!(enc.contains("6.2"), "{enc}");
+    // The map shows every word at the selected layer.
+    assert!(s.contains("map · speech-embedding / output · PCA"));
+    let map_col = line_with(&s, "map ·")
+        .chars()
+        .collect::<Vec<_>>()
+        .windows(5)
+        .position(|w| w.iter().collect::<String>() == "map ·")
+        .unwrap();
+    for w in ["bus", "chin", "truck", "chip"] {
+        assert!(
+            s.lines()
+                .any(|l| l.chars().skip(map_col).collect::<String>().contains(w)),
+            "{w} not on the map\n{s}"
+        );
+    }
+}
+
+#[test]
+fn the_semantic_relation_and_same_word_are_marked() {
+    let mut app = App::new(setup(Mode::Demo));
+    app.apply(Msg::Event(word(0, "bus", vec![], vec![])));
+    app.apply(Msg::Event(word(
+        1,
+        "bus",
+        vec![n(0, "bus", 0.95)],
+        vec![n(0, "bus", 0.9)],
+    )));
+    app.apply(Msg::Event(word(
+        2,
+        "taxi",
+        vec![n(0, "bus", 0.8), n(1, "bus", 0.7)],
+        vec![n(1, "bus", 0.6)],
+    )));
+    let s = draw(&app, 160, 48);
+    assert!(line_with(&s, " 1 bus").contains("■ meaning"));
+    app.apply(Msg::Event(word(
+        3,
+        "piano",
+        vec![n(2, "taxi", 0.5)],
+        vec![],
+    )));
+    app.apply(Msg::Event(word(
+        4,
+        "piano",
+        vec![n(3, "piano", 0.99)],
+        vec![],
+    )));
+    let s = draw(&app, 160, 48);
+    assert!(line_with(&s, " 1 piano").contains("= same word"));
+}
+
+#[test]
+fn prompted_mode_shows_the_next_word_and_advances() {
+    let mut app = App::new(setup(Mode::Prompted));
+    let s = draw(&app, 160, 48);
+    assert!(line_with(&s, "▶").contains(" PIANO "), "{s}");
+    assert!(line_with(&s, "▶").contains("then: chin, bus, piano"));
+    app.apply(Msg::Event(word(0, "piano", vec![], vec![])));
+    let s = draw(&app, 160, 48);
+    assert!(line_with(&s, "▶").contains(" CHIN "));
+}
+
+#[test]
+fn device_loss_pause_finish_and_help_are_visible() {
+    let mut app = App::new(setup(Mode::Free));
+    script(&mut app);
+    app.apply(Msg::Event(Event::Device(DeviceStatus {
+        message: "device lost — retrying".into(),
+        ok: false,
+    })));
+    app.paused = true;
+    app.apply(Msg::Event(word(4, "taxi", vec![], vec![])));
+    let s = draw(&app, 160, 48);
+    let head = line_with(&s, "groundprobe · test");
+    assert!(head.contains("device lost — retrying"), "{head}");
+    assert!(head.contains("PAUSED (1 waiting)"), "{head}");
+    // The paused view still shows the old latest word.
+    assert!(s.contains("nearest neighbours of “chip”"));
+    app.apply(Msg::Finished(Ok("demo finished: 3 clips, 35 words".into())));
+    app.help = true;
+    let s = draw(&app, 160, 48);
+    assert!(line_with(&s, "groundprobe · test").contains("demo finished: 3 clips, 35 words"));
+    assert!(s.contains("previous / next layer"));
+}
+
+#[test]
+fn a_small_terminal_and_an_empty_session_render_without_panicking() {
+    for (w, h) in [(160, 48), (100, 30), (80, 24), (40, 12), (10, 5), (1, 1)] {
+        let mut app = App::new(setup(Mode::Prompted));
+        draw(&app, w, h);
+        script(&mut app);
+        draw(&app, w, h);
+    }
+    let app = App::new(Setup {
+        encoders: Vec::new(),
+        ..setup(Mode::Free)
+    });
+    let s = draw(&app, 120, 40);
+    assert!(s.contains("say any word"));
+}
+
+/// Render cost per frame (ui() into a buffer, no terminal I/O); run with
+/// `cargo test --release --test ui_render -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, not a check"]
+fn render_time_per_frame() {
+    let mut app = App::new(setup(Mode::Demo));
+    script(&mut app);
+    for i in 4..300 {
+        let label = ["bus", "chin", "truck", "chip", "taxi", "piano"][i % 6];
+        app.apply(Msg::Event(word(
+            i,
+            label,
+            vec![n(i - 1, "x", 0.5); 5],
+            vec![n(i - 2, "y", 0.4); 5],
+        )));
+    }
+    let mut t = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    let mut times = Vec::new();
+    for _ in 0..500 {
+        let start = std::time::Instant::now();
+        t.draw(|f| ui::ui(f, &app)).unwrap();
+        times.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |p: f64| times[((p * times.len() as f64) as usize).min(times.len() - 1)];
+    println!(
+        "render 160x48, 300 words: p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms",
+        at(0.5),
+        at(0.95),
+        at(0.99)
+    );
+}
+
+#[test]
+fn a_projector_sized_screen_keeps_neighbours_and_their_markers() {
+    let mut app = App::new(setup(Mode::Demo));
+    script(&mut app);
+    let s = draw(&app, 100, 30);
+    let first = line_with(&s, " 1 chin");
+    assert!(
+        first.contains("0.91") && first.contains('●'),
+        "{first}\n{s}"
+    );
+    assert!(line_with(&s, " 1 truck").contains("0.71"));
+    assert!(line_with(&s, "block1 ").contains("+0.123"));
+}
