@@ -9,11 +9,12 @@ use crate::audio::ENGINE_RATE;
 use crate::audio::resample::StreamResampler;
 use crate::audio::ring::{Popped, RingReader};
 use crate::error::Result;
-use crate::event::{Event, NeighbourInfo, SourceInfo, VadFrame, WordEvent};
+use crate::event::{Event, MetricsEvent, NeighbourInfo, SourceInfo, VadFrame, WordEvent};
 use crate::model::Encoder;
-use crate::probe::Bank;
+use crate::probe::{LayerMetrics, Lexicon, Probe, TextTable};
 use crate::segment::{SegmentParams, Segmenter};
 use crate::vad::Vad;
+use std::sync::Arc;
 
 /// Engine settings.
 #[derive(Debug, Clone)]
@@ -26,6 +27,10 @@ pub struct EngineConfig {
     pub keep_vectors: bool,
     /// How a word's vectors are taken from the stream.
     pub slicing: Slicing,
+    /// Word categories, phonetic groups and pronunciations for the probe.
+    pub lexicon: Arc<Lexicon>,
+    /// Text-side word vectors for speech–text CKA.
+    pub text_tables: Vec<Arc<TextTable>>,
 }
 
 /// The paper's two ways of getting a word's vector from speech.
@@ -49,6 +54,8 @@ impl Default for EngineConfig {
             k: 5,
             keep_vectors: false,
             slicing: Slicing::Audio,
+            lexicon: Arc::new(Lexicon::paper()),
+            text_tables: Vec::new(),
         }
     }
 }
@@ -104,7 +111,10 @@ pub struct Engine {
     vad: Vad,
     segmenter: Segmenter,
     encoders: Vec<Encoder>,
-    banks: Vec<Bank>,
+    /// One probe per encoder, made when its first word's vector widths are known.
+    probes: Vec<Option<Probe>>,
+    /// Milliseconds the last voice-activity frame took.
+    last_vad_ms: f64,
     labels: Vec<Option<String>>,
     config: EngineConfig,
     source: Option<Source>,
@@ -119,12 +129,13 @@ impl Engine {
     pub fn new(vad: Vad, encoders: Vec<Encoder>, config: EngineConfig) -> Result<Self> {
         config.segment.validate()?;
         let segmenter = Segmenter::new(config.segment, vad.frame_len(), ENGINE_RATE);
-        let banks = encoders.iter().map(|_| Bank::default()).collect();
+        let probes = encoders.iter().map(|_| None).collect();
         Ok(Self {
             vad,
             segmenter,
             encoders,
-            banks,
+            probes,
+            last_vad_ms: 0.0,
             labels: Vec::new(),
             config,
             source: None,
@@ -137,9 +148,23 @@ impl Engine {
         &self.encoders
     }
 
+    /// The lexicon the probe labels words with.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.config.lexicon
+    }
+
     /// Session totals so far.
     pub fn stats(&self) -> &Stats {
         &self.stats
+    }
+
+    /// Per encoder, the probe's per-layer metrics over the words so far.
+    pub fn metrics(&self) -> BTreeMap<String, Vec<LayerMetrics>> {
+        self.encoders
+            .iter()
+            .zip(&self.probes)
+            .filter_map(|(e, p)| Some((e.name().to_string(), p.as_ref()?.metrics())))
+            .collect()
     }
 
     /// Words so far.
@@ -149,7 +174,7 @@ impl Engine {
 
     /// Forgets every word (the UI's "clear"); models and settings stay.
     pub fn clear(&mut self) {
-        self.banks.iter_mut().for_each(|b| *b = Bank::default());
+        self.probes.iter_mut().flatten().for_each(Probe::clear);
         self.labels.clear();
     }
 
@@ -264,7 +289,8 @@ impl Engine {
         };
         let t0 = Instant::now();
         let prob = self.vad.process(&src.frame)?;
-        self.stats.vad_seconds += t0.elapsed().as_secs_f64();
+        self.last_vad_ms = t0.elapsed().as_secs_f64() * 1e3;
+        self.stats.vad_seconds += self.last_vad_ms / 1e3;
         let rms = (src.frame.iter().map(|x| x * x).sum::<f32>() / src.frame.len() as f32).sqrt();
         src.history.extend_from_slice(&src.frame);
         src.pos += src.frame.len();
@@ -335,28 +361,65 @@ impl Engine {
         let index = self.labels.len();
         self.labels.push(label.clone());
 
-        let mut timings = BTreeMap::new();
+        let mut timings = BTreeMap::from([("vad".to_string(), self.last_vad_ms)]);
         let mut neighbours = BTreeMap::new();
         let mut embeddings = self.config.keep_vectors.then(BTreeMap::new);
-        for (enc, bank) in self.encoders.iter_mut().zip(&mut self.banks) {
+        let mut pooled: Vec<Option<crate::model::WordVectors>> =
+            Vec::with_capacity(self.encoders.len());
+        for j in 0..self.encoders.len() {
             let t = Instant::now();
-            let vectors = enc.encode_in_context(&audio, word.clone())?;
+            let vectors = match self.encoders[j].backbone() {
+                Some((backbone, layer)) => {
+                    let input = self.encoders[..j]
+                        .iter()
+                        .zip(&pooled)
+                        .find(|(e, _)| e.name() == backbone)
+                        .and_then(|(e, v)| {
+                            Some(
+                                &v.as_ref()?.layers
+                                    [e.layer_names().iter().position(|l| l == layer)?],
+                            )
+                        })
+                        .ok_or_else(|| crate::Error::Config {
+                            name: "--encoders",
+                            reason: format!(
+                                "`{}` needs `{backbone}` (layer {layer}) listed before it",
+                                self.encoders[j].name()
+                            ),
+                        })?;
+                    let input = input.clone();
+                    self.encoders[j].encode_vector(&input)?
+                }
+                None => self.encoders[j].encode_in_context(&audio, word.clone())?,
+            };
+            let enc = &self.encoders[j];
             timings.insert(
                 format!("encode:{}", enc.name()),
                 t.elapsed().as_secs_f64() * 1e3,
             );
             let t = Instant::now();
-            if bank.is_empty() && bank.dims().is_empty() {
-                *bank = Bank::new(vectors.layers.iter().map(Vec::len).collect());
+            if self.probes[j].is_none() {
+                let dims = vectors.layers.iter().map(Vec::len).collect();
+                let probe = Probe::new(
+                    enc.layer_names(),
+                    dims,
+                    self.config.lexicon.clone(),
+                    self.config.text_tables.clone(),
+                )?;
+                self.probes[j] = Some(probe);
             }
-            let i = bank.push(&vectors.layers);
-            let near = bank.nearest(enc.manifest().neighbour_layer_index(), i, self.config.k, i);
-            let infos = near
+            let Some(probe) = self.probes[j].as_mut() else {
+                unreachable!("made above")
+            };
+            let i = probe.push(label.as_deref(), &vectors.layers)?;
+            let infos = probe
+                .nearest(enc.manifest().neighbour_layer_index(), i, self.config.k)
                 .into_iter()
                 .map(|n| NeighbourInfo {
                     index: n.index,
                     label: self.labels[n.index].clone(),
                     similarity: n.similarity,
+                    relation: probe.relation(i, n.index),
                 })
                 .collect();
             neighbours.insert(enc.name().to_string(), infos);
@@ -365,9 +428,14 @@ impl Engine {
                 t.elapsed().as_secs_f64() * 1e3,
             );
             if let Some(e) = embeddings.as_mut() {
-                let layers = enc.layer_names().into_iter().zip(vectors.layers).collect();
+                let layers = enc
+                    .layer_names()
+                    .into_iter()
+                    .zip(vectors.layers.clone())
+                    .collect();
                 e.insert(enc.name().to_string(), layers);
             }
+            pooled.push(Some(vectors));
         }
         self.stats
             .word_latency_ms
@@ -383,6 +451,10 @@ impl Engine {
             embeddings,
             truncated: seg.truncated,
             timings_ms: timings,
+        })));
+        emit(Event::Metrics(Box::new(MetricsEvent {
+            words: self.labels.len(),
+            encoders: self.metrics(),
         })));
         Ok(())
     }

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::probe::{LayerMetrics, Relation};
+
 /// Everything the engine reports, in order.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -16,6 +18,17 @@ pub enum Event {
     SourceStarted(SourceInfo),
     /// The audio device failed or came back; the session goes on.
     Device(DeviceStatus),
+    /// The probe's metrics after a word (silhouettes, CKA, word pairs per layer).
+    Metrics(Box<MetricsEvent>),
+}
+
+/// Per encoder, the probe's per-layer metrics over the words so far.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricsEvent {
+    /// Words in the session.
+    pub words: usize,
+    /// Encoder name → one entry per layer, first to last.
+    pub encoders: BTreeMap<String, Vec<LayerMetrics>>,
 }
 
 /// Speech probability and level of one frame.
@@ -87,4 +100,6 @@ pub struct NeighbourInfo {
     pub label: Option<String>,
     /// Cosine similarity.
     pub similarity: f32,
+    /// Same word / phonetic group / semantic category as the word (null: unknown).
+    pub relation: Relation,
 }

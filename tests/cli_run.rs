@@ -58,7 +58,8 @@ fn json_lines_follow_the_schema() {
             let ns = w["neighbours"][enc].as_array().unwrap();
             assert_eq!(ns.len(), i.min(2), "{enc} neighbours of word {i}");
             for n in ns {
-                assert_eq!(keys(n), ["index", "label", "similarity"]);
+                assert_eq!(keys(n), ["index", "label", "relation", "similarity"]);
+                assert_eq!(n["relation"]["same_word"], n["label"] == w["label"]);
                 assert!(n["index"].as_u64().unwrap() < i as u64);
                 assert!(n["similarity"].as_f64().unwrap().abs() <= 1.0 + 1e-6);
             }

@@ -207,8 +207,11 @@ fn relations_come_from_the_lexicon() {
     );
     let r = probe.relation(0, 3); // unlabelled
     assert_eq!((r.same_word, r.same_phonetic_group), (None, None));
-    let r = probe.relation(0, 4); // moon has neither
-    assert_eq!((r.same_word, r.same_semantic_category), (Some(false), None));
+    let r = probe.relation(0, 4); // moon has no category: it does not share apple's
+    assert_eq!(
+        (r.same_word, r.same_semantic_category),
+        (Some(false), Some(false))
+    );
     assert_eq!(probe.relation(0, 5).same_word, Some(true));
     assert_eq!(probe.label(0), Some("apple"));
 }

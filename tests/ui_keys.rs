@@ -46,6 +46,11 @@ fn word(index: usize) -> Msg {
                 index: i,
                 label: None,
                 similarity: 0.5,
+                relation: groundprobe::probe::Relation {
+                    same_word: None,
+                    same_phonetic_group: None,
+                    same_semantic_category: None,
+                },
             })
             .collect(),
     );

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use groundprobe::event::{DeviceStatus, Event, NeighbourInfo, SourceInfo, VadFrame, WordEvent};
+use groundprobe::probe::{Lexicon, Relation};
 use groundprobe::ui::{
     self, App, EncoderSetup, LayerMetrics, MetricsSnapshot, Mode, Msg, Setup, WordGroups,
 };
@@ -14,13 +15,31 @@ use ratatui::backend::TestBackend;
 
 const LAYERS: [&str; 3] = ["block1", "block2", "output"];
 
-fn groups() -> WordGroups {
-    WordGroups::parse(
-        Path::new("test.tsv"),
+fn lexicon() -> Lexicon {
+    Lexicon::parse(
         "bus\tvehicles\t-\ntruck\tvehicles\t-\ntaxi\tvehicles\t-\nchin\t-\tconc_3\n\
          chip\t-\tconc_3\npiano\tmusical_instruments\t-\n",
+        Path::new("test.tsv"),
     )
     .unwrap()
+}
+
+fn groups() -> WordGroups {
+    WordGroups::from_lexicon(&lexicon())
+}
+
+/// The relation the probe reports between two labelled words (see `Probe::relation`).
+fn relation(a: &str, b: &str) -> Relation {
+    let lex = lexicon();
+    let same = |f: fn(&groundprobe::probe::Entry) -> Option<usize>| match (lex.get(a), lex.get(b)) {
+        (Some(x), Some(y)) if f(x).is_some() || f(y).is_some() => Some(f(x) == f(y)),
+        _ => None,
+    };
+    Relation {
+        same_word: Some(a == b),
+        same_phonetic_group: same(|e| e.phonetic),
+        same_semantic_category: same(|e| e.semantic),
+    }
 }
 
 fn setup(mode: Mode) -> Setup {
@@ -52,6 +71,11 @@ fn n(index: usize, label: &str, similarity: f32) -> NeighbourInfo {
         index,
         label: Some(label.into()),
         similarity,
+        relation: Relation {
+            same_word: None,
+            same_phonetic_group: None,
+            same_semantic_category: None,
+        },
     }
 }
 
@@ -62,9 +86,17 @@ fn word(
     ungrounded: Vec<NeighbourInfo>,
     grounded: Vec<NeighbourInfo>,
 ) -> Event {
+    let relate = |ns: Vec<NeighbourInfo>| -> Vec<NeighbourInfo> {
+        ns.into_iter()
+            .map(|n| NeighbourInfo {
+                relation: relation(label, n.label.as_deref().unwrap_or_default()),
+                ..n
+            })
+            .collect()
+    };
     let mut neighbours = BTreeMap::new();
-    neighbours.insert("speech-embedding".to_string(), ungrounded);
-    neighbours.insert("vg-head".to_string(), grounded);
+    neighbours.insert("speech-embedding".to_string(), relate(ungrounded));
+    neighbours.insert("vg-head".to_string(), relate(grounded));
     let vec_for = |salt: usize| -> Vec<f32> {
         (0..8)
             .map(|j| (((index + 1) * (j + 3) * (salt + 1)) % 11) as f32 - 5.0)

@@ -49,7 +49,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     if args.headless || !std::io::stdout().is_terminal() {
         headless(&args, &clips)
     } else {
-        interactive(&args, &dir, clips)
+        interactive(&args, clips)
     }
 }
 
@@ -101,7 +101,6 @@ fn headless(
 
 fn interactive(
     args: &DemoArgs,
-    dir: &std::path::Path,
     clips: Vec<(groundprobe::audio::wav::Clip, Vec<String>)>,
 ) -> anyhow::Result<ExitCode> {
     let engine = args.engine.build(true)?;
@@ -110,7 +109,7 @@ fn interactive(
         mode: Mode::Demo,
         encoders: screen::encoder_setups(&engine),
         prompts: Vec::new(),
-        groups: screen::load_groups(&args.engine, Some(dir))?,
+        groups: screen::word_groups(&engine),
         neighbours_shown: args.engine.k,
     };
     let fast = args.fast;

@@ -1,6 +1,7 @@
 //! Options shared by every subcommand that runs the engine, and building the engine.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
@@ -8,6 +9,7 @@ use groundprobe::engine::{Engine, EngineConfig, Slicing};
 use groundprobe::model::Encoder;
 use groundprobe::model::manifest::ModelKind;
 use groundprobe::model::registry::{Registry, default_models_dir};
+use groundprobe::probe::{Lexicon, TextTable};
 use groundprobe::segment::SegmentParams;
 use groundprobe::vad::Vad;
 
@@ -43,6 +45,14 @@ pub struct EngineArgs {
     /// Audio before a word that `--slicing features` lets the encoder hear (ms).
     #[arg(long, default_value_t = 2_000)]
     pub context_ms: u32,
+    /// Word categories, phonetic groups and pronunciations: `paper` (the paper's 9
+    /// categories and 14 groups), `digits` (FSDD labels 0–9), or a lexicon file.
+    #[arg(long, default_value = "paper", value_name = "paper|digits|FILE")]
+    pub lexicon: String,
+    /// A text encoder's word vectors for speech–text CKA: NAME=PATH.npy (words in
+    /// PATH.words.txt). Repeat for several tables.
+    #[arg(long = "text", value_name = "NAME=PATH", value_parser = parse_text_table)]
+    pub text: Vec<(String, PathBuf)>,
     /// Nearest neighbours reported per word and encoder.
     #[arg(short = 'k', long, default_value_t = 5)]
     pub k: usize,
@@ -69,7 +79,37 @@ pub struct EngineArgs {
     pub post_pad_ms: u32,
 }
 
+fn parse_text_table(s: &str) -> Result<(String, PathBuf), String> {
+    match s.split_once('=') {
+        Some((name, path)) if !name.is_empty() && !path.is_empty() => {
+            Ok((name.to_string(), path.into()))
+        }
+        _ => Err(format!("`{s}` is not NAME=PATH")),
+    }
+}
+
 impl EngineArgs {
+    /// The lexicon named by `--lexicon`.
+    pub fn load_lexicon(&self) -> anyhow::Result<Lexicon> {
+        Ok(match self.lexicon.as_str() {
+            "paper" => Lexicon::paper(),
+            "digits" => Lexicon::digits(),
+            path => Lexicon::load(path.as_ref()).context("loading --lexicon")?,
+        })
+    }
+
+    /// The text tables named by `--text`.
+    pub fn load_text_tables(&self) -> anyhow::Result<Vec<Arc<TextTable>>> {
+        self.text
+            .iter()
+            .map(|(name, path)| {
+                let t = TextTable::load(name, path)
+                    .with_context(|| format!("loading --text {name}"))?;
+                Ok(Arc::new(t))
+            })
+            .collect()
+    }
+
     /// Segmentation parameters from the flags.
     pub fn segment_params(&self) -> SegmentParams {
         SegmentParams {
@@ -113,6 +153,8 @@ impl EngineArgs {
             k: self.k,
             keep_vectors,
             slicing,
+            lexicon: Arc::new(self.load_lexicon()?),
+            text_tables: self.load_text_tables()?,
         };
         Ok(Engine::new(vad, encoders, config)?)
     }

@@ -176,7 +176,7 @@ mod imp {
             },
             encoders: screen::encoder_setups(&engine),
             prompts: prompts.clone(),
-            groups: screen::load_groups(&args.engine, args.reference.as_deref())?,
+            groups: screen::word_groups(&engine),
             neighbours_shown: args.engine.k,
         };
         let link = ui::session::spawn(engine, move |engine, side| {

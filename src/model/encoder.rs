@@ -32,6 +32,8 @@ enum Runner {
         window: usize,
         hop: usize,
     },
+    /// A head on another encoder's pooled layer vector (the grounded heads).
+    Head { state: PlanState, width: usize },
     /// The whole sequence of log-mel frames at once (Whisper's encoder).
     Sequence {
         mel: WhisperMel,
@@ -101,6 +103,19 @@ impl Encoder {
                     hop: *hop,
                 }
             }
+            (Some(Frontend::Backbone { .. }), Some(InputLayout::Vector)) => {
+                let plan = plan::load(&path, &[], &outlets)?;
+                let width = plan
+                    .model()
+                    .input_fact(0)
+                    .ok()
+                    .and_then(|f| f.shape.as_concrete().and_then(|s| s.last().copied()))
+                    .ok_or_else(|| {
+                        Error::manifest(&manifest.path, "a head's input must be [1, width]")
+                    })?;
+                let state = spawn(&plan, &path)?;
+                Runner::Head { state, width }
+            }
             (
                 Some(Frontend::WhisperLogMel { n_mels }),
                 Some(InputLayout::Sequence {
@@ -151,6 +166,50 @@ impl Encoder {
             .collect()
     }
 
+    /// The backbone encoder and layer a head reads, if this encoder is a head.
+    pub fn backbone(&self) -> Option<(&str, &str)> {
+        match &self.manifest.frontend {
+            Some(Frontend::Backbone { backbone, layer }) => Some((backbone, layer)),
+            _ => None,
+        }
+    }
+
+    /// Runs a head on its backbone's pooled vector.
+    ///
+    /// # Errors
+    /// [`Error::Model`] if this is not a head, the vector has the wrong width, or
+    /// inference fails.
+    pub fn encode_vector(&mut self, vector: &[f32]) -> Result<WordVectors> {
+        let path = self.manifest.model_path();
+        let axes: Vec<Option<usize>> = self
+            .manifest
+            .layers
+            .iter()
+            .map(|l| l.channel_axis)
+            .collect();
+        let Runner::Head { state, width } = &mut self.runner else {
+            return Err(Error::model(
+                &path,
+                "encoding a vector",
+                "this encoder takes audio",
+            ));
+        };
+        if vector.len() != *width {
+            return Err(Error::model(
+                &path,
+                "encoding a vector",
+                format!(
+                    "backbone vector has {} values, the head takes {width}",
+                    vector.len()
+                ),
+            ));
+        }
+        let input = tract_ndarray::Array2::from_shape_vec((1, *width), vector.to_vec())
+            .map_err(|e| Error::model(&path, "encoding a vector", e))?;
+        let out = plan::run(state, &path, tvec!(input.into_tensor().into()))?;
+        pool_outputs(&path, &out, &axes, None)
+    }
+
     /// Embeds one word's audio (16 kHz mono) on its own (*audio slicing*): one
     /// mean-pooled vector per tapped layer.
     ///
@@ -175,6 +234,11 @@ impl Encoder {
             .collect();
         let word = word.start.min(audio.len())..word.end.min(audio.len());
         match &mut self.runner {
+            Runner::Head { .. } => Err(Error::model(
+                &path,
+                "encoding audio",
+                "a head takes its backbone's vector (Encoder::encode_vector)",
+            )),
             Runner::Windows {
                 mel,
                 state,

@@ -12,8 +12,9 @@ use super::silhouette::Silhouette;
 use super::table::TextTable;
 use crate::error::{Error, Result};
 
-/// What two words of the probe share, from their labels and the lexicon. Each field is
-/// `None` when it cannot be said (a word is unlabelled, or has no group/category).
+/// What two words of the probe share, from their labels and the lexicon. A group or
+/// category field is `None` when it cannot be said: a word is unlabelled or not in the
+/// lexicon, or neither word has a group (category). A word with none does not share one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Relation {
     /// Both are tokens of the same word.
@@ -464,12 +465,10 @@ impl Probe {
         };
         let entries = self.lexicon.entries();
         let (ea, eb) = (a.entry.map(|e| &entries[e]), b.entry.map(|e| &entries[e]));
-        let same =
-            |f: fn(&super::lexicon::Entry) -> Option<usize>| match (ea.and_then(f), eb.and_then(f))
-            {
-                (Some(x), Some(y)) => Some(x == y),
-                _ => None,
-            };
+        let same = |f: fn(&super::lexicon::Entry) -> Option<usize>| match (ea, eb) {
+            (Some(x), Some(y)) if f(x).is_some() || f(y).is_some() => Some(f(x) == f(y)),
+            _ => None,
+        };
         Relation {
             same_word,
             same_phonetic_group: same(|e| e.phonetic),

@@ -76,6 +76,32 @@ pub struct MetricsSnapshot {
     pub encoders: BTreeMap<String, Vec<LayerMetrics>>,
 }
 
+impl From<&crate::event::MetricsEvent> for MetricsSnapshot {
+    /// The screen shows the first text table's CKA (the one given first with `--text`).
+    fn from(m: &crate::event::MetricsEvent) -> Self {
+        let encoders = m
+            .encoders
+            .iter()
+            .map(|(name, layers)| {
+                let layers = layers
+                    .iter()
+                    .map(|l| LayerMetrics {
+                        layer: l.layer.clone(),
+                        silhouette_phonetic: l.silhouette_phonetic.map(|x| x as f32),
+                        silhouette_semantic: l.silhouette_semantic.map(|x| x as f32),
+                        cka: l.cka.values().next().copied().flatten().map(|x| x as f32),
+                    })
+                    .collect();
+                (name.clone(), layers)
+            })
+            .collect();
+        Self {
+            words: m.words,
+            encoders,
+        }
+    }
+}
+
 /// A message from the engine thread.
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -340,12 +366,12 @@ impl App {
             }
             Event::SourceStarted(s) => self.source = Some(s),
             Event::Device(d) => self.device = Some(d),
+            Event::Metrics(m) => self.metrics = Some(MetricsSnapshot::from(&*m)),
         }
     }
 
-    fn relation_of(&self, word: Option<&str>, n: &NeighbourInfo) -> Relation {
-        // The event does not carry a relation yet: derive it from the word table.
-        self.groups.relation(word, n.label.as_deref())
+    fn relation_of(n: &NeighbourInfo) -> Relation {
+        Relation::from(n.relation)
     }
 
     fn add_word(&mut self, w: WordEvent) {
@@ -376,7 +402,7 @@ impl App {
                         index: n.index,
                         label: n.label.clone(),
                         similarity: n.similarity,
-                        relation: self.relation_of(w.label.as_deref(), n),
+                        relation: Self::relation_of(n),
                     })
                     .collect();
                 (enc.clone(), views)

@@ -1,15 +1,12 @@
 //! Which semantic category and phonetic group a word belongs to, and the relation between
 //! a word and its neighbour that the screen marks.
 //!
-//! A stopgap until the probe's lexicon carries these: the table is loaded from a small
-//! tab-separated file (`word<TAB>semantic_category<TAB>phonetic_group`, `-` for none, `#`
-//! comments), such as `models/demo/words.tsv`. When an event carries a relation, the
-//! event wins.
+//! The table comes from the engine's lexicon (for the map's colours and markers); the
+//! relation of a neighbour comes with the word event, computed by the probe.
 
 use std::collections::HashMap;
-use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::probe::{self, Lexicon};
 
 /// How a neighbour relates to the word it is a neighbour of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -97,40 +94,19 @@ impl WordGroups {
         );
     }
 
-    /// Parses the tab-separated format described in the module docs.
-    ///
-    /// # Errors
-    /// [`Error::Data`] naming the line that does not have three fields.
-    pub fn parse(path: &Path, text: &str) -> Result<Self> {
+    /// The categories and groups of every word of a lexicon.
+    pub fn from_lexicon(lexicon: &Lexicon) -> Self {
         let mut g = Self::new();
-        for (n, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
+        for e in lexicon.entries() {
+            let semantic = e
+                .semantic
+                .map(|i| lexicon.semantic_categories()[i].as_str());
+            let phonetic = e.phonetic.map(|i| lexicon.phonetic_groups()[i].as_str());
+            if semantic.is_some() || phonetic.is_some() {
+                g.insert(&e.word, semantic, phonetic);
             }
-            let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
-            let [word, sem, pho] = fields[..] else {
-                return Err(Error::data(
-                    path,
-                    format!(
-                        "line {}: expected word<TAB>semantic_category<TAB>phonetic_group",
-                        n + 1
-                    ),
-                ));
-            };
-            let opt = |s: &str| (s != "-" && !s.is_empty()).then(|| s.to_string());
-            g.insert(word, opt(sem).as_deref(), opt(pho).as_deref());
         }
-        Ok(g)
-    }
-
-    /// Loads a table file.
-    ///
-    /// # Errors
-    /// [`Error::Io`] if it cannot be read, [`Error::Data`] if it is malformed.
-    pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        Self::parse(path, &text)
+        g
     }
 
     /// Words in the table.
@@ -167,27 +143,17 @@ impl WordGroups {
     pub fn phonetic_groups(&self) -> &[String] {
         &self.phonetic_groups
     }
+}
 
-    /// How the word labelled `b` relates to the word labelled `a`.
-    pub fn relation(&self, a: Option<&str>, b: Option<&str>) -> Relation {
-        let (Some(a), Some(b)) = (a, b) else {
-            return Relation::Unknown;
-        };
-        if a.eq_ignore_ascii_case(b) {
-            return Relation::SameWord;
-        }
-        let (Some(ga), Some(gb)) = (self.get(a), self.get(b)) else {
-            return Relation::Unknown;
-        };
-        let same = |x: &Option<String>, y: &Option<String>| x.is_some() && x == y;
-        match (
-            same(&ga.phonetic, &gb.phonetic),
-            same(&ga.semantic, &gb.semantic),
-        ) {
-            (true, true) => Relation::Both,
-            (true, false) => Relation::Phonetic,
-            (false, true) => Relation::Semantic,
-            (false, false) => Relation::Neither,
+impl From<probe::Relation> for Relation {
+    fn from(r: probe::Relation) -> Self {
+        match (r.same_word, r.same_phonetic_group, r.same_semantic_category) {
+            (Some(true), _, _) => Relation::SameWord,
+            (_, Some(true), Some(true)) => Relation::Both,
+            (_, Some(true), _) => Relation::Phonetic,
+            (_, _, Some(true)) => Relation::Semantic,
+            (_, Some(false), _) | (_, _, Some(false)) => Relation::Neither,
+            _ => Relation::Unknown,
         }
     }
 }
@@ -197,24 +163,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn relations_follow_the_table() {
-        let text =
-            "# comment\nbus\tvehicles\t-\ntruck\tvehicles\t-\nchin\t-\tconc_3\nchip\t-\tconc_3\n";
-        let g = WordGroups::parse(Path::new("t.tsv"), text).unwrap();
-        assert_eq!(g.len(), 4);
-        assert_eq!(g.relation(Some("bus"), Some("truck")), Relation::Semantic);
-        assert_eq!(g.relation(Some("chin"), Some("chip")), Relation::Phonetic);
-        assert_eq!(g.relation(Some("chin"), Some("bus")), Relation::Neither);
-        assert_eq!(g.relation(Some("chin"), Some("Chin")), Relation::SameWord);
-        assert_eq!(g.relation(Some("chin"), Some("violin")), Relation::Unknown);
-        assert_eq!(g.relation(None, Some("bus")), Relation::Unknown);
-        assert_eq!(g.category_index("vehicles"), Some(0));
-        assert_eq!(g.phonetic_index("conc_3"), Some(0));
+    fn the_table_follows_the_lexicon() {
+        let lex = Lexicon::paper();
+        let g = WordGroups::from_lexicon(&lex);
+        assert_eq!(
+            g.get("violin").and_then(|w| w.semantic.as_deref()),
+            Some("musical_instruments")
+        );
+        assert_eq!(
+            g.get("chin").and_then(|w| w.phonetic.as_deref()),
+            Some("conc_3")
+        );
+        assert_eq!(g.categories().len(), lex.semantic_categories().len());
     }
 
     #[test]
-    fn a_short_line_is_an_error_naming_the_line() {
-        let e = WordGroups::parse(Path::new("t.tsv"), "bus\tvehicles\n").unwrap_err();
-        assert!(e.to_string().contains("line 1"), "{e}");
+    fn relations_map_from_the_probe() {
+        let r = |w, p, s| {
+            Relation::from(probe::Relation {
+                same_word: w,
+                same_phonetic_group: p,
+                same_semantic_category: s,
+            })
+        };
+        assert_eq!(r(Some(true), Some(true), Some(true)), Relation::SameWord);
+        assert_eq!(r(Some(false), Some(true), Some(true)), Relation::Both);
+        assert_eq!(r(Some(false), Some(true), Some(false)), Relation::Phonetic);
+        assert_eq!(r(Some(false), None, Some(true)), Relation::Semantic);
+        assert_eq!(r(Some(false), Some(false), Some(false)), Relation::Neither);
+        assert_eq!(r(Some(false), None, Some(false)), Relation::Neither);
+        assert_eq!(r(Some(false), None, None), Relation::Unknown);
+        assert_eq!(r(None, None, None), Relation::Unknown);
     }
 }
