@@ -30,7 +30,15 @@ fn json_lines_follow_the_schema() {
         "7_theo_4.wav",
     ];
     let out = groundprobe()
-        .args(["run", "--json", "--vectors", "-k", "2"])
+        .args([
+            "run",
+            "--json",
+            "--vectors",
+            "-k",
+            "2",
+            "--encoders",
+            "speech-embedding,whisper-tiny-en",
+        ])
         .args(files.iter().map(|f| dir.join(f)))
         .output()
         .unwrap();
@@ -105,6 +113,26 @@ fn fails_naming(args: &[&str], path: &Path, what: &str) {
         err.to_lowercase().contains(what),
         "error does not say `{what}`: {err}"
     );
+}
+
+#[test]
+fn by_default_the_grounded_head_runs_beside_its_backbone() {
+    let Some(dir) = common::fsdd() else { return };
+    let out = groundprobe()
+        .args(["run", "--json"])
+        .arg(dir.join("4_george_2.wav"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().last().unwrap()).unwrap();
+    assert_eq!(summary["encoders"]["whisper-tiny-en"]["grounded"], false);
+    assert_eq!(summary["encoders"]["whisper-grounded"]["grounded"], true);
+    assert_eq!(summary["words"], 1);
 }
 
 #[test]

@@ -32,7 +32,7 @@ pub struct EngineArgs {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "speech-embedding,whisper-tiny-en"
+        default_value = "whisper-tiny-en,whisper-grounded"
     )]
     pub encoders: Vec<String>,
     /// Voice-activity model, by manifest name.
