@@ -454,6 +454,12 @@ impl Engine {
         })));
         emit(Event::Metrics(Box::new(MetricsEvent {
             words: self.labels.len(),
+            tables: self
+                .config
+                .text_tables
+                .iter()
+                .map(|t| t.name().to_string())
+                .collect(),
             encoders: self.metrics(),
         })));
         Ok(())

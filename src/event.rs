@@ -27,6 +27,8 @@ pub enum Event {
 pub struct MetricsEvent {
     /// Words in the session.
     pub words: usize,
+    /// Text tables, in the order given (`--text`).
+    pub tables: Vec<String>,
     /// Encoder name → one entry per layer, first to last.
     pub encoders: BTreeMap<String, Vec<LayerMetrics>>,
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::engine::Engine;
+use crate::probe::LayerMetrics;
 
 /// Per-encoder facts for the summary.
 #[derive(Debug, Clone, Serialize)]
@@ -68,6 +69,9 @@ pub struct Summary {
     pub dropped_samples: u64,
     /// Sources that could not be processed, with the reason.
     pub failed: Vec<String>,
+    /// Per encoder and layer: silhouettes, CKA against each text table, word-pair means
+    /// (null where not computable yet).
+    pub metrics: BTreeMap<String, BTreeMap<String, LayerMetrics>>,
 }
 
 impl Summary {
@@ -101,6 +105,16 @@ impl Summary {
             word_latency_ms: Percentiles::of(&stats.word_latency_ms),
             dropped_samples: stats.dropped_samples,
             failed,
+            metrics: engine
+                .metrics()
+                .into_iter()
+                .map(|(enc, layers)| {
+                    (
+                        enc,
+                        layers.into_iter().map(|l| (l.layer.clone(), l)).collect(),
+                    )
+                })
+                .collect(),
         }
     }
 }

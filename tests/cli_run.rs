@@ -243,3 +243,52 @@ fn a_corrupt_model_or_manifest_is_named_in_the_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("manifest.toml"), "{err}");
 }
+
+#[test]
+fn the_summary_carries_per_layer_metrics_and_nulls_where_undefined() {
+    let text = common::models().join("text");
+    let out = groundprobe()
+        .args(["demo", "--headless", "--fast", "--text"])
+        .arg(format!("minilm={}", text.join("minilm_l6.npy").display()))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let s: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    let m = &s["metrics"]["whisper-tiny-en"]["layer4_ln"];
+    for key in ["silhouette_semantic", "silhouette_phonetic"] {
+        let v = m[key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{key} missing: {m}"));
+        assert!((-1.0..=1.0).contains(&v), "{key} = {v}");
+    }
+    let cka = m["cka"]["minilm"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&cka), "cka {cka}");
+    // The paper's finding on speech: phonetically organised more than semantically.
+    assert!(
+        m["silhouette_phonetic"].as_f64() > m["silhouette_semantic"].as_f64(),
+        "{m}"
+    );
+
+    // Digits have no categories or groups, and no text vectors: null, never a made-up number.
+    let Some(dir) = common::fsdd() else { return };
+    let out = groundprobe()
+        .args(["run", "--json", "--lexicon", "digits", "--text"])
+        .arg(format!("minilm={}", text.join("minilm_l6.npy").display()))
+        .arg(dir.join("1_george_1.wav"))
+        .arg(dir.join("2_george_1.wav"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let s: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    let m = &s["metrics"]["whisper-tiny-en"]["layer4_ln"];
+    assert!(
+        m["silhouette_semantic"].is_null() && m["silhouette_phonetic"].is_null(),
+        "{m}"
+    );
+    assert!(m["cka"]["minilm"].is_null(), "{m}");
+}

@@ -164,6 +164,7 @@ fn script(app: &mut App) {
         dropped: 1234,
     })));
     app.apply(Msg::Metrics(MetricsSnapshot {
+        cka_table: Some("minilm_l6".into()),
         words: 4,
         encoders: [(
             "speech-embedding".to_string(),
@@ -244,6 +245,7 @@ fn the_screen_shows_words_neighbours_relations_and_metrics() {
     );
     let heads = line_with(&s, "GROUNDED");
     assert!(heads.contains("vg-head") && heads.contains("UNGROUNDED  speech-embedding @output"));
+    assert!(s.contains("CKA vs minilm_l6 · "), "{s}");
     // Metrics per layer, with values; missing values shown as dashes.
     let b1 = line_with(&s, "block1 ");
     assert!(

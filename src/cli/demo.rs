@@ -68,7 +68,7 @@ fn headless(
     args: &DemoArgs,
     clips: &[(groundprobe::audio::wav::Clip, Vec<String>)],
 ) -> anyhow::Result<ExitCode> {
-    let mut engine = args.engine.build(false)?;
+    let mut engine = args.engine.clone().or_bundled_text_tables().build(false)?;
     let mut sink = JsonLines::new(std::io::stdout().lock());
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
@@ -103,7 +103,7 @@ fn interactive(
     args: &DemoArgs,
     clips: Vec<(groundprobe::audio::wav::Clip, Vec<String>)>,
 ) -> anyhow::Result<ExitCode> {
-    let engine = args.engine.build(true)?;
+    let engine = args.engine.clone().or_bundled_text_tables().build(true)?;
     let setup = Setup {
         title: format!("demo ({} clips)", clips.len()),
         mode: Mode::Demo,

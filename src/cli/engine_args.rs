@@ -98,6 +98,20 @@ impl EngineArgs {
         })
     }
 
+    /// Without `--text`, the bundled text tables the screen shows CKA against: MiniLM's
+    /// last layer (ungrounded text) and CLIP's text tower (grounded text).
+    pub fn or_bundled_text_tables(mut self) -> Self {
+        if self.text.is_empty() {
+            let dir = self.models_dir().join("text");
+            self.text = [("minilm_l6", "minilm_l6.npy"), ("clip", "clip.npy")]
+                .into_iter()
+                .map(|(name, file)| (name.to_string(), dir.join(file)))
+                .filter(|(_, path)| path.is_file())
+                .collect();
+        }
+        self
+    }
+
     /// The text tables named by `--text`.
     pub fn load_text_tables(&self) -> anyhow::Result<Vec<Arc<TextTable>>> {
         self.text

@@ -148,7 +148,7 @@ mod imp {
         } else {
             Vec::new()
         };
-        let engine = args.engine.build(true)?;
+        let engine = args.engine.clone().or_bundled_text_tables().build(true)?;
         // Open the device before taking over the terminal, so that a missing microphone
         // is a plain error message.
         let (writer, reader) = ring(RING_CAPACITY);

@@ -72,13 +72,16 @@ pub struct LayerMetrics {
 pub struct MetricsSnapshot {
     /// Labelled words the metrics were computed over.
     pub words: usize,
+    /// The text table the CKA column compares with.
+    pub cka_table: Option<String>,
     /// Encoder name → one entry per layer, first to last.
     pub encoders: BTreeMap<String, Vec<LayerMetrics>>,
 }
 
 impl From<&crate::event::MetricsEvent> for MetricsSnapshot {
-    /// The screen shows the first text table's CKA (the one given first with `--text`).
+    /// The screen shows the CKA against the text table given first (`--text`).
     fn from(m: &crate::event::MetricsEvent) -> Self {
+        let table = m.tables.first();
         let encoders = m
             .encoders
             .iter()
@@ -89,7 +92,9 @@ impl From<&crate::event::MetricsEvent> for MetricsSnapshot {
                         layer: l.layer.clone(),
                         silhouette_phonetic: l.silhouette_phonetic.map(|x| x as f32),
                         silhouette_semantic: l.silhouette_semantic.map(|x| x as f32),
-                        cka: l.cka.values().next().copied().flatten().map(|x| x as f32),
+                        cka: table
+                            .and_then(|t| l.cka.get(t).copied().flatten())
+                            .map(|x| x as f32),
                     })
                     .collect();
                 (name.clone(), layers)
@@ -97,6 +102,7 @@ impl From<&crate::event::MetricsEvent> for MetricsSnapshot {
             .collect();
         Self {
             words: m.words,
+            cka_table: table.cloned(),
             encoders,
         }
     }

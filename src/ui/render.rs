@@ -563,7 +563,11 @@ fn signed(v: Option<f32>, width: usize, colour: Color) -> Vec<Span<'static>> {
 fn draw_metrics(frame: &mut Frame, area: Rect, app: &App) {
     let note = match &app.metrics {
         Some(m) => format!(
-            " per layer: silhouette (phonetic | semantic) and CKA · {} words ",
+            " per layer: silhouette (phonetic | semantic) and CKA{} · {} words ",
+            m.cka_table
+                .as_ref()
+                .map(|t| format!(" vs {t}"))
+                .unwrap_or_default(),
             m.words
         ),
         None => " per layer: silhouette (phonetic | semantic) and CKA ".to_string(),

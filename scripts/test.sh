@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The project's test command (README "Run the tests"; CI runs exactly this).
+# Installs what the tests need, then: formatting, lints (with the microphone feature, so
+# its code is checked too), and the whole test suite on real audio and real models.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+cargo fmt --all -- --check
+cargo clippy --release --all-targets --features mic -- -D warnings
+cargo test --release
