@@ -14,6 +14,19 @@ fn groundprobe() -> Command {
     cmd
 }
 
+/// Asserts the command succeeded and parses its JSON lines.
+fn json_lines(out: &std::process::Output) -> Vec<Value> {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 fn keys(v: &Value) -> Vec<&str> {
     let mut k: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     k.sort_unstable();
@@ -42,16 +55,7 @@ fn json_lines_follow_the_schema() {
         .args(files.iter().map(|f| dir.join(f)))
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<Value> = std::str::from_utf8(&out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out);
     let (words, summary) = lines.split_at(lines.len() - 1);
     assert_eq!(words.len(), 4);
     let encoders = ["speech-embedding", "whisper-tiny-en"];
@@ -123,13 +127,7 @@ fn by_default_the_grounded_head_runs_beside_its_backbone() {
         .arg(dir.join("4_george_2.wav"))
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let summary: Value =
-        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().last().unwrap()).unwrap();
+    let summary = json_lines(&out).pop().unwrap();
     assert_eq!(summary["encoders"]["whisper-tiny-en"]["grounded"], false);
     assert_eq!(summary["encoders"]["whisper-grounded"]["grounded"], true);
     assert_eq!(summary["words"], 1);
@@ -252,13 +250,7 @@ fn the_summary_carries_per_layer_metrics_and_nulls_where_undefined() {
         .arg(format!("minilm={}", text.join("minilm_l6.npy").display()))
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let s: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    let s = json_lines(&out).pop().unwrap();
     let m = &s["metrics"]["whisper-tiny-en"]["layer4_ln"];
     for key in ["silhouette_semantic", "silhouette_phonetic"] {
         let v = m[key]

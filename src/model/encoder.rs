@@ -22,6 +22,10 @@ pub struct WordVectors {
 pub struct Encoder {
     manifest: Manifest,
     runner: Runner,
+    /// The model file (named in errors).
+    path: PathBuf,
+    /// Each tapped layer's channel axis.
+    channel_axes: Vec<Option<usize>>,
 }
 
 enum Runner {
@@ -144,7 +148,13 @@ impl Encoder {
                 ));
             }
         };
-        Ok(Self { manifest, runner })
+        let channel_axes = manifest.layers.iter().map(|l| l.channel_axis).collect();
+        Ok(Self {
+            manifest,
+            runner,
+            path,
+            channel_axes,
+        })
     }
 
     /// The encoder's manifest.
@@ -180,23 +190,17 @@ impl Encoder {
     /// [`Error::Model`] if this is not a head, the vector has the wrong width, or
     /// inference fails.
     pub fn encode_vector(&mut self, vector: &[f32]) -> Result<WordVectors> {
-        let path = self.manifest.model_path();
-        let axes: Vec<Option<usize>> = self
-            .manifest
-            .layers
-            .iter()
-            .map(|l| l.channel_axis)
-            .collect();
+        let (path, axes) = (&self.path, &self.channel_axes);
         let Runner::Head { state, width } = &mut self.runner else {
             return Err(Error::model(
-                &path,
+                path,
                 "encoding a vector",
                 "this encoder takes audio",
             ));
         };
         if vector.len() != *width {
             return Err(Error::model(
-                &path,
+                path,
                 "encoding a vector",
                 format!(
                     "backbone vector has {} values, the head takes {width}",
@@ -205,9 +209,9 @@ impl Encoder {
             ));
         }
         let input = tract_ndarray::Array2::from_shape_vec((1, *width), vector.to_vec())
-            .map_err(|e| Error::model(&path, "encoding a vector", e))?;
-        let out = plan::run(state, &path, tvec!(input.into_tensor().into()))?;
-        pool_outputs(&path, &out, &axes, None)
+            .map_err(|e| Error::model(path, "encoding a vector", e))?;
+        let out = plan::run(state, path, tvec!(input.into_tensor().into()))?;
+        pool_outputs(path, &out, axes, None)
     }
 
     /// Embeds one word's audio (16 kHz mono) on its own (*audio slicing*): one
@@ -225,17 +229,11 @@ impl Encoder {
     /// # Errors
     /// [`Error::Model`] if inference fails.
     pub fn encode_in_context(&mut self, audio: &[f32], word: Range<usize>) -> Result<WordVectors> {
-        let path = self.manifest.model_path();
-        let axes: Vec<Option<usize>> = self
-            .manifest
-            .layers
-            .iter()
-            .map(|l| l.channel_axis)
-            .collect();
+        let (path, axes) = (&self.path, &self.channel_axes);
         let word = word.start.min(audio.len())..word.end.min(audio.len());
         match &mut self.runner {
             Runner::Head { .. } => Err(Error::model(
-                &path,
+                path,
                 "encoding audio",
                 "a head takes its backbone's vector (Encoder::encode_vector)",
             )),
@@ -255,8 +253,8 @@ impl Encoder {
                 let frames = mel.compute(&padded)?;
                 let input =
                     windows_input(&frames, &window_starts(frames.len(), window, hop), window);
-                let out = plan::run(state, &path, tvec!(input.into_tensor().into()))?;
-                pool_outputs(&path, &out, &axes, None)
+                let out = plan::run(state, path, tvec!(input.into_tensor().into()))?;
+                pool_outputs(path, &out, axes, None)
             }
             Runner::Sequence {
                 mel,
@@ -273,7 +271,7 @@ impl Encoder {
                 let t = (frames.len() / *frame_multiple) * *frame_multiple;
                 if t == 0 {
                     return Err(Error::model(
-                        &path,
+                        path,
                         "encoding a word",
                         format!("{} samples is too short for this encoder", word.len()),
                     ));
@@ -282,7 +280,7 @@ impl Encoder {
                 let input = tract_ndarray::Array3::from_shape_fn((1, bins, t), |(_, b, f)| {
                     frames.frame(f)[b]
                 });
-                let out = plan::run(state, &path, tvec!(input.into_tensor().into()))?;
+                let out = plan::run(state, path, tvec!(input.into_tensor().into()))?;
                 // Output frame j covers input frames [2j, 2j + 2): pool those inside the word.
                 let stride = *frame_multiple;
                 let lo = (word.start - first) / hop / stride;
@@ -290,7 +288,7 @@ impl Encoder {
                     .div_ceil(stride)
                     .min(t / stride)
                     .max(lo + 1);
-                pool_outputs(&path, &out, &axes, Some(lo..hi))
+                pool_outputs(path, &out, axes, Some(lo..hi))
             }
         }
     }
@@ -338,7 +336,7 @@ fn windows_input(frames: &Frames, starts: &[usize], window: usize) -> tract_ndar
 /// Mean over every axis but the channel axis (batch included): one vector per output.
 /// `frames` first restricts axis 1 (time, for sequence outputs `[1, T, C]`) to a range.
 fn pool_outputs(
-    path: &PathBuf,
+    path: &Path,
     outputs: &[TValue],
     channel_axes: &[Option<usize>],
     frames: Option<Range<usize>>,
