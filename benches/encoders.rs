@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion};
 use groundprobe::model::Encoder;
+use groundprobe::model::frontend::WhisperMel;
 use groundprobe::summary::Percentiles;
 
 fn manifest(name: &str) -> PathBuf {
@@ -72,6 +73,13 @@ fn report() {
         });
         percentiles(&format!("whisper-tiny-en {secs} s word"), || {
             black_box(wh.encode(&w).expect("encode"));
+        });
+    }
+    let mut mel = WhisperMel::new(80);
+    for secs in [0.6, 1.2] {
+        let w = word(secs);
+        percentiles(&format!("whisper log-mel (Rust) {secs} s word"), || {
+            black_box(mel.compute(&w));
         });
     }
     let v = wh
