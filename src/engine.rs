@@ -106,6 +106,29 @@ struct Source {
     frame: Vec<f32>,
 }
 
+impl Slicing {
+    /// Audio before the word the encoder hears (0 for audio slicing).
+    pub fn context_ms(self) -> u32 {
+        match self {
+            Slicing::Audio => 0,
+            Slicing::Features { context_ms } => context_ms,
+        }
+    }
+}
+
+impl Source {
+    fn new(name: Option<String>, labels: Labels, frame_len: usize) -> Self {
+        Self {
+            name,
+            labels,
+            pos: 0,
+            history: Vec::new(),
+            history_start: 0,
+            frame: Vec::with_capacity(frame_len),
+        }
+    }
+}
+
 /// The per-word pipeline and the session's state.
 pub struct Engine {
     vad: Vad,
@@ -183,14 +206,7 @@ impl Engine {
         self.vad.reset();
         self.segmenter.finish();
         let name = Some(info.name.clone()).filter(|n| !n.is_empty());
-        self.source = Some(Source {
-            name,
-            labels,
-            pos: 0,
-            history: Vec::new(),
-            history_start: 0,
-            frame: Vec::with_capacity(self.vad.frame_len()),
-        });
+        self.source = Some(Source::new(name, labels, self.vad.frame_len()));
         emit(Event::SourceStarted(info));
     }
 
@@ -202,14 +218,9 @@ impl Engine {
         let frame_len = self.vad.frame_len();
         let mut rest = samples;
         while !rest.is_empty() {
-            let src = self.source.get_or_insert_with(|| Source {
-                name: None,
-                labels: Labels::None,
-                pos: 0,
-                history: Vec::new(),
-                history_start: 0,
-                frame: Vec::with_capacity(frame_len),
-            });
+            let src = self
+                .source
+                .get_or_insert_with(|| Source::new(None, Labels::None, frame_len));
             let take = (frame_len - src.frame.len()).min(rest.len());
             src.frame.extend_from_slice(&rest[..take]);
             rest = &rest[take..];
@@ -318,10 +329,7 @@ impl Engine {
             return;
         };
         let p = self.config.segment;
-        let context_ms = match self.config.slicing {
-            Slicing::Audio => 0,
-            Slicing::Features { context_ms } => context_ms,
-        };
+        let context_ms = self.config.slicing.context_ms();
         let keep = ((p.max_word_ms + p.pre_pad_ms + p.post_pad_ms + p.hangover_ms + context_ms)
             as usize
             * ENGINE_RATE as usize
@@ -349,10 +357,7 @@ impl Engine {
             .min(src.pos)
             .saturating_sub(src.history_start)
             .max(lo);
-        let context = match self.config.slicing {
-            Slicing::Audio => 0,
-            Slicing::Features { context_ms } => context_ms as usize * ENGINE_RATE as usize / 1000,
-        };
+        let context = self.config.slicing.context_ms() as usize * ENGINE_RATE as usize / 1000;
         let ctx_lo = lo.saturating_sub(context);
         let audio = src.history[ctx_lo..hi].to_vec();
         let word = lo - ctx_lo..hi - ctx_lo;

@@ -284,3 +284,54 @@ fn the_summary_carries_per_layer_metrics_and_nulls_where_undefined() {
     );
     assert!(m["cka"]["minilm"].is_null(), "{m}");
 }
+
+#[test]
+fn feature_slicing_hears_the_context_and_audio_slicing_does_not() {
+    let Some(dir) = common::fsdd() else { return };
+    let dir2 = tempfile::tempdir().unwrap();
+    // Two digits in one file, so the second word has context before it.
+    let a = groundprobe::audio::wav::read(&dir.join("2_lucas_3.wav")).unwrap();
+    let b = groundprobe::audio::wav::read(&dir.join("8_lucas_3.wav")).unwrap();
+    let mut joined = a.samples.clone();
+    joined.extend(std::iter::repeat_n(0.0, 4_000));
+    joined.extend_from_slice(&b.samples);
+    joined.extend(std::iter::repeat_n(0.0, 4_000));
+    let path = dir2.path().join("two.wav");
+    groundprobe::audio::wav::write_mono_i16(&path, &joined, 8_000).unwrap();
+    let second = |slicing: &str| -> Vec<f64> {
+        let out = groundprobe()
+            .args([
+                "run",
+                "--json",
+                "--vectors",
+                "--encoders",
+                "whisper-tiny-en",
+                "--slicing",
+                slicing,
+            ])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let lines = json_lines(&out);
+        assert_eq!(lines.len(), 3, "two words and a summary ({slicing})");
+        let v = &lines[1]["embeddings"]["whisper-tiny-en"]["layer4_ln"];
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    let (audio, features) = (second("audio"), second("features"));
+    let cos = audio.iter().zip(&features).map(|(x, y)| x * y).sum::<f64>()
+        / (audio.iter().map(|x| x * x).sum::<f64>().sqrt()
+            * features.iter().map(|x| x * x).sum::<f64>().sqrt());
+    println!("second word, layer4_ln: cosine(audio slicing, feature slicing) = {cos:.3}");
+    assert!(
+        cos < 0.9999,
+        "feature slicing must see the context (cosine {cos})"
+    );
+    assert!(
+        cos > 0.5,
+        "both still describe the same word (cosine {cos})"
+    );
+}
