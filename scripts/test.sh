@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cargo fmt --all -- --check
 cargo clippy --release --all-targets --features mic -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --release --no-deps --quiet
 cargo test --release

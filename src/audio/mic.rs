@@ -7,9 +7,9 @@
 //! blocks to [`RingWriter::push`], which never blocks and counts what does not fit. No
 //! allocation, lock, log, panic or system call happens on this path.
 //!
-//! With the `mic` feature, [`open`] builds a cpal input stream (i16, u16, i32 or f32 device
+//! With the `mic` feature, `open` builds a cpal input stream (i16, u16, i32 or f32 device
 //! formats, any channel count and native rate — the engine thread resamples) whose error
-//! callback only raises an atomic flag ([`Mic::is_lost`]); the caller drops the stream and
+//! callback only raises an atomic flag (`Mic::is_lost`); the caller drops the stream and
 //! opens a new one to retry.
 
 use std::time::{Duration, Instant};
@@ -113,7 +113,7 @@ impl MonoMixer {
     }
 }
 
-/// A running capture as [`Reconnect`] sees it (the cpal [`Mic`] with the `mic` feature; a
+/// A running capture as [`Reconnect`] sees it (the cpal `Mic` with the `mic` feature; a
 /// fake in tests).
 pub trait Capture {
     /// The device stopped delivering (unplugged, host gone).
