@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use groundprobe::model::Manifest;
+use groundprobe::model::manifest::ModelKind;
 use groundprobe::model::registry::{Registry, default_models_dir};
 
 /// Options of `groundprobe models`.
@@ -28,10 +29,10 @@ pub fn run(args: ModelsArgs) -> anyhow::Result<ExitCode> {
                 format!("BROKEN: {e}")
             }
         };
-        let kind = if m.grounded {
-            "grounded"
-        } else {
-            format!("{:?}", m.kind).to_lowercase().leak()
+        let kind = match (m.kind, m.grounded) {
+            (ModelKind::Vad, _) => "vad",
+            (ModelKind::Encoder, true) => "grounded",
+            (ModelKind::Encoder, false) => "encoder",
         };
         println!(
             "{:<22} {:<9} {:<11} {:>3} layers  {}  [{}]",
