@@ -87,8 +87,6 @@ impl Labels {
 pub struct Stats {
     /// Seconds of 16 kHz audio processed.
     pub audio_seconds: f64,
-    /// Time in voice activity, seconds.
-    pub vad_seconds: f64,
     /// Per word: milliseconds from the segmenter's decision to the updated probe.
     pub word_latency_ms: Vec<f64>,
     /// Samples the producer dropped (ring overruns), summed over sources.
@@ -301,7 +299,6 @@ impl Engine {
         let t0 = Instant::now();
         let prob = self.vad.process(&src.frame)?;
         self.last_vad_ms = t0.elapsed().as_secs_f64() * 1e3;
-        self.stats.vad_seconds += self.last_vad_ms / 1e3;
         let rms = (src.frame.iter().map(|x| x * x).sum::<f32>() / src.frame.len() as f32).sqrt();
         src.history.extend_from_slice(&src.frame);
         src.pos += src.frame.len();

@@ -196,6 +196,18 @@ fn a_bad_file_among_good_ones_is_reported_and_the_rest_still_processed() {
     );
 }
 
+/// Runs `groundprobe ARGS MODELS WAV`, asserts it fails, and returns what it printed.
+fn failure_message(args: &[&str], models: &Path, wav: &Path) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_groundprobe"))
+        .args(args)
+        .arg(models)
+        .arg(wav)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 #[test]
 fn a_corrupt_model_or_manifest_is_named_in_the_error() {
     let dir = tempfile::tempdir().unwrap();
@@ -216,14 +228,11 @@ fn a_corrupt_model_or_manifest_is_named_in_the_error() {
     let last = bytes.len() - 1;
     bytes[last] ^= 0xff;
     std::fs::write(&onnx, bytes).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_groundprobe"))
-        .args(["run", "--encoders", "speech-embedding", "--models"])
-        .arg(models)
-        .arg(&wav)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = failure_message(
+        &["run", "--encoders", "speech-embedding", "--models"],
+        models,
+        &wav,
+    );
     assert!(
         err.contains("embedding_model.onnx") && err.contains("sha256"),
         "{err}"
@@ -231,14 +240,7 @@ fn a_corrupt_model_or_manifest_is_named_in_the_error() {
 
     // A manifest that is not valid TOML is named too.
     std::fs::write(models.join("speech-embedding/manifest.toml"), "name = [").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_groundprobe"))
-        .args(["run", "--models"])
-        .arg(models)
-        .arg(&wav)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = failure_message(&["run", "--models"], models, &wav);
     assert!(err.contains("manifest.toml"), "{err}");
 }
 
