@@ -4,11 +4,12 @@
 //! word per whitespace-separated token, in spoken order), the file name `<label>_….wav`,
 //! or the name of the folder holding the file when that folder was found by recursion.
 
-use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
-use crate::engine::Labels;
+use crate::audio::wav;
 use crate::error::{Error, Result};
+use crate::labels::Labels;
+use crate::source::{ClipSource, Pace};
 
 /// A WAV file to process and the folder argument it was found under (if any).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,11 +73,7 @@ pub fn labels_for(item: &Item) -> Result<Labels> {
     let transcript = item.path.with_extension("txt");
     if transcript.is_file() {
         let text = std::fs::read_to_string(&transcript).map_err(|e| Error::io(&transcript, e))?;
-        return Ok(Labels::Sequence(
-            text.split_whitespace()
-                .map(str::to_lowercase)
-                .collect::<VecDeque<_>>(),
-        ));
+        return Ok(Labels::transcript(&text));
     }
     let stem = item
         .path
@@ -96,6 +93,37 @@ pub fn labels_for(item: &Item) -> Result<Labels> {
         return Ok(Labels::Fixed(name.to_lowercase()));
     }
     Ok(Labels::None)
+}
+
+/// The clips of a folder (`*.wav`, sorted, not recursive), each labelled by its
+/// transcript (`*.txt` beside it; none: unlabelled) — the demo's and free mode's layout.
+///
+/// # Errors
+/// A folder that cannot be read or holds no WAV file, or a clip or transcript that cannot
+/// be read.
+pub fn clips(dir: &Path, pace: Pace) -> Result<Vec<ClipSource>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("wav")))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(Error::data(dir, "no .wav file in this folder"));
+    }
+    paths
+        .into_iter()
+        .map(|path| {
+            let clip = wav::read(&path)?;
+            let txt = path.with_extension("txt");
+            let labels = if txt.is_file() {
+                Labels::transcript(&std::fs::read_to_string(&txt).map_err(|e| Error::io(&txt, e))?)
+            } else {
+                Labels::None
+            };
+            Ok(ClipSource::from_clip(&clip, pace).with_labels(labels))
+        })
+        .collect()
 }
 
 #[cfg(test)]

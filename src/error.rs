@@ -69,13 +69,20 @@ pub enum Error {
         /// What the resampler said.
         reason: String,
     },
-    /// An invalid parameter (names the parameter).
-    #[error("invalid {name}: {reason}")]
+    /// An invalid setting, named as the library knows it (`offset`, `encoders`, …); the
+    /// command line maps it to its flag.
+    #[error("invalid {setting}: {reason}")]
     Config {
-        /// The parameter, as the user knows it.
-        name: &'static str,
+        /// The setting.
+        setting: &'static str,
         /// Why it is invalid.
         reason: String,
+    },
+    /// An output (a sink) could not be written.
+    #[error("writing the output")]
+    Output {
+        /// The operating-system error.
+        source: std::io::Error,
     },
 }
 
@@ -112,6 +119,11 @@ impl Error {
         }
     }
 
+    /// An output write error.
+    pub fn output(source: std::io::Error) -> Self {
+        Error::Output { source }
+    }
+
     /// A bad manifest.
     pub fn manifest(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
         Error::Manifest {
@@ -119,4 +131,16 @@ impl Error {
             reason: reason.into(),
         }
     }
+}
+
+/// An error and its causes on one line, `: `-separated (as anyhow's `{:#}`).
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
 }

@@ -1,15 +1,15 @@
-//! The end-of-session summary every sink can print.
+//! The end-of-session summary every sink can print (built by
+//! [`crate::engine::Engine::summary`]).
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::engine::Engine;
-use crate::probe::LayerMetrics;
+use crate::event::LayerMetrics;
 
 /// Per-encoder facts for the summary.
 #[derive(Debug, Clone, Serialize)]
-pub struct EncoderInfo {
+pub struct EncoderSummary {
     /// Trained with visual grounding?
     pub grounded: bool,
     /// Tapped layers, first to last.
@@ -62,7 +62,7 @@ pub struct Summary {
     /// processing_seconds / audio_seconds.
     pub realtime_factor: f64,
     /// Encoders, by name.
-    pub encoders: BTreeMap<String, EncoderInfo>,
+    pub encoders: BTreeMap<String, EncoderSummary>,
     /// Milliseconds from a word's end being decided to its probe update, over all words.
     pub word_latency_ms: Option<Percentiles>,
     /// Samples dropped because the engine fell behind (live sources only).
@@ -72,51 +72,6 @@ pub struct Summary {
     /// Per encoder and layer: silhouettes, CKA against each text table, word-pair means
     /// (null where not computable yet).
     pub metrics: BTreeMap<String, BTreeMap<String, LayerMetrics>>,
-}
-
-impl Summary {
-    /// Builds the summary of an engine's session.
-    pub fn of(engine: &Engine, processing_seconds: f64, failed: Vec<String>) -> Self {
-        let stats = engine.stats();
-        let encoders = engine
-            .encoders()
-            .iter()
-            .map(|e| {
-                (
-                    e.name().to_string(),
-                    EncoderInfo {
-                        grounded: e.manifest().grounded,
-                        layers: e.layer_names(),
-                    },
-                )
-            })
-            .collect();
-        Self {
-            kind: "summary",
-            words: engine.words(),
-            audio_seconds: stats.audio_seconds,
-            processing_seconds,
-            realtime_factor: if stats.audio_seconds > 0.0 {
-                processing_seconds / stats.audio_seconds
-            } else {
-                0.0
-            },
-            encoders,
-            word_latency_ms: Percentiles::of(&stats.word_latency_ms),
-            dropped_samples: stats.dropped_samples,
-            failed,
-            metrics: engine
-                .metrics()
-                .into_iter()
-                .map(|(enc, layers)| {
-                    (
-                        enc,
-                        layers.into_iter().map(|l| (l.layer.clone(), l)).collect(),
-                    )
-                })
-                .collect(),
-        }
-    }
 }
 
 #[cfg(test)]

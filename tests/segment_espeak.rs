@@ -3,7 +3,8 @@
 mod common;
 
 use groundprobe::audio::wav;
-use groundprobe::engine::{EngineConfig, Labels};
+use groundprobe::engine::EngineConfig;
+use groundprobe::labels::Labels;
 
 #[test]
 fn an_espeak_sentence_with_pauses_splits_into_its_words() {

@@ -5,7 +5,8 @@
 mod common;
 
 use groundprobe::audio::wav::{self, Clip};
-use groundprobe::engine::{EngineConfig, Labels};
+use groundprobe::engine::EngineConfig;
+use groundprobe::labels::Labels;
 
 #[test]
 fn thirty_digits_with_gaps_become_thirty_words() {

@@ -1,5 +1,7 @@
 //! Key handling, without rendering: layer and encoder selection, pause, clear, help, quit.
 
+#![cfg(feature = "ui")]
+
 use std::collections::BTreeMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};

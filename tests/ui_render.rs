@@ -2,6 +2,8 @@
 //! the screen must show the real content (words, neighbours and their relations, metric
 //! values, latencies, prompts, device state).
 
+#![cfg(feature = "ui")]
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -136,6 +138,7 @@ fn script(app: &mut App) {
         name: "models/demo/01_joe.wav".into(),
         sample_rate: 16_000,
         seconds: Some(12.4),
+        reference: false,
     })));
     app.apply(Msg::Event(word(0, "bus", vec![], vec![])));
     app.apply(Msg::Event(word(

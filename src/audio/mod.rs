@@ -1,7 +1,6 @@
-//! Audio in: decoding files, the lock-free ring between a producer (file feeder, demo
-//! player or microphone callback) and the engine, and resampling to the engine's rate.
+//! Audio in: decoding files, the lock-free ring between the microphone callback and the
+//! driver, and resampling to the engine's rate.
 
-pub mod feed;
 pub mod mic;
 pub mod resample;
 pub mod ring;

@@ -1,25 +1,19 @@
-//! `groundprobe demo`: the bundled clips streamed through the same ring as a microphone,
-//! in real time, with the terminal UI — or as JSON lines when headless (CI, pipes).
+//! `groundprobe demo`: the bundled clips streamed in real time through the same driver as
+//! a microphone, with the terminal UI — or as JSON lines when headless (CI, pipes).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Context;
 use clap::Args;
-use groundprobe::audio::feed::Pace;
-use groundprobe::engine::Labels;
-use groundprobe::event::Event;
+use groundprobe::corpus;
+use groundprobe::driver::{Control, Driver, Ended};
 use groundprobe::sink::JsonLines;
-use groundprobe::stream::run_clip;
-use groundprobe::summary::Summary;
-use groundprobe::ui::{self, App, Mode, Setup};
+use groundprobe::source::{ClipSource, Pace};
 
 use super::EngineArgs;
-use super::screen;
 
 /// Options of `groundprobe demo`.
 #[derive(Debug, Args)]
@@ -44,87 +38,75 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         .dir
         .clone()
         .unwrap_or_else(|| args.engine.models_dir().join("demo"));
-    let clips = ui::session::load_clips(&dir)
-        .with_context(|| format!("loading the demo clips from {}", dir.display()))?;
-    if args.headless || !std::io::stdout().is_terminal() {
-        headless(&args, &clips)
-    } else {
-        interactive(&args, clips)
-    }
-}
-
-/// Real-time pacing in 10 ms blocks of the clip's own rate.
-fn pace_for(fast: bool, rate: u32) -> Pace {
-    if fast {
+    let pace = if args.fast {
         Pace::Fast
     } else {
-        Pace::RealTime {
-            block: (rate / 100).max(1) as usize,
-        }
+        Pace::RealTime
+    };
+    let clips = corpus::clips(&dir, pace)
+        .with_context(|| format!("loading the demo clips from {}", dir.display()))?;
+    if args.headless || !std::io::stdout().is_terminal() {
+        return headless(&args, clips);
     }
+    interactive(&args, clips)
 }
 
-fn headless(
-    args: &DemoArgs,
-    clips: &[(groundprobe::audio::wav::Clip, Vec<String>)],
-) -> anyhow::Result<ExitCode> {
+fn headless(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCode> {
     let mut engine = args.engine.clone().or_bundled_text_tables().build(false)?;
     let mut sink = JsonLines::new(std::io::stdout().lock());
-    let stop = Arc::new(AtomicBool::new(false));
+    let control = Control::default();
     let started = Instant::now();
-    let mut write_error = None;
-    for (clip, words) in clips {
-        let labels = Labels::Sequence(words.iter().cloned().collect());
-        let mut emit = |e: Event| {
-            if let Err(err) = sink.event(&e) {
-                write_error.get_or_insert(err);
-            }
-        };
-        run_clip(
-            &mut engine,
-            clip,
-            labels,
-            pace_for(args.fast, clip.sample_rate),
-            &stop,
-            &mut emit,
-        )
-        .with_context(|| format!("playing {}", clip.path.display()))?;
-        if let Some(err) = write_error.take() {
-            return Err(err).context("writing the output");
+    let mut driver = Driver::new(&mut engine, &mut sink, &control);
+    for mut clip in clips {
+        let name = groundprobe::source::Source::info(&clip).name;
+        let ended = driver
+            .play(&mut clip)
+            .with_context(|| format!("playing {name}"))?;
+        if ended != Ended::Finished {
+            break;
         }
     }
-    let summary = Summary::of(&engine, started.elapsed().as_secs_f64(), Vec::new());
-    sink.summary(&summary).context("writing the summary")?;
+    driver.finish(started.elapsed().as_secs_f64(), Vec::new())?;
     std::io::stdout().flush().ok();
     Ok(ExitCode::SUCCESS)
 }
 
-fn interactive(
-    args: &DemoArgs,
-    clips: Vec<(groundprobe::audio::wav::Clip, Vec<String>)>,
-) -> anyhow::Result<ExitCode> {
+#[cfg(not(feature = "ui"))]
+fn interactive(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCode> {
+    eprintln!(
+        "groundprobe demo: this build has no terminal UI (feature `ui`); printing JSON lines"
+    );
+    headless(args, clips)
+}
+
+#[cfg(feature = "ui")]
+fn interactive(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCode> {
+    use groundprobe::driver::thread;
+    use groundprobe::ui::{self, App, Mode};
+    use std::time::Duration;
+
     let engine = args.engine.clone().or_bundled_text_tables().build(true)?;
-    let setup = Setup {
-        title: format!("demo ({} clips)", clips.len()),
-        mode: Mode::Demo,
-        encoders: screen::encoder_setups(&engine),
-        prompts: Vec::new(),
-        groups: screen::word_groups(&engine),
-        neighbours_shown: args.engine.k,
-    };
-    let fast = args.fast;
-    let link = ui::session::spawn(engine, move |engine, side| {
-        let rate = clips.first().map_or(16_000, |(c, _)| c.sample_rate);
-        let played = side.play_clips(engine, &clips, pace_for(fast, rate))?;
-        Ok(format!(
-            "demo finished: {played} clips, {} words",
-            side.session_words()
-        ))
+    let setup = super::screen::setup(
+        &engine,
+        format!("demo ({} clips)", clips.len()),
+        Mode::Demo,
+        args.engine.k,
+    );
+    let link = thread::spawn(engine, move |driver| {
+        let mut played = 0;
+        for mut clip in clips {
+            if driver.play(&mut clip)? != Ended::Finished {
+                break;
+            }
+            played += 1;
+        }
+        let words = driver.engine().words();
+        Ok(format!("demo finished: {played} clips, {words} words"))
     })
     .context("starting the engine thread")?;
     let mut app = App::new(setup);
-    let result = ui::with_terminal(|t| ui::run_loop(t, &mut app, &link, &mut |_| {}))
-        .context("opening the terminal")?;
+    let result =
+        ui::with_terminal(|t| ui::run_loop(t, &mut app, &link)).context("opening the terminal")?;
     link.stop(Duration::from_secs(2));
     result?;
     eprintln!(

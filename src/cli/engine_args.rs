@@ -5,13 +5,12 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
+use groundprobe::engine::segment::SegmentParams;
 use groundprobe::engine::{Engine, EngineConfig, Slicing};
-use groundprobe::model::Encoder;
 use groundprobe::model::manifest::ModelKind;
 use groundprobe::model::registry::{Registry, default_models_dir};
+use groundprobe::model::{Encoder, Vad, WordEncoder};
 use groundprobe::probe::{Lexicon, TextTable};
-use groundprobe::segment::SegmentParams;
-use groundprobe::vad::Vad;
 
 /// `--slicing` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -77,6 +76,24 @@ pub struct EngineArgs {
     /// Audio kept after each word's last speech frame (ms).
     #[arg(long, default_value_t = SegmentParams::default().post_pad_ms)]
     pub post_pad_ms: u32,
+    /// Prompted mode's word list (set by `live`, not a flag here).
+    #[arg(skip)]
+    pub prompts: Vec<String>,
+}
+
+/// The flag behind a library setting, for error messages.
+fn flag(setting: &str) -> String {
+    format!("--{}", setting.replace('_', "-"))
+}
+
+/// Names the flag when the library rejects a setting.
+fn with_flag(e: groundprobe::Error) -> anyhow::Error {
+    match e {
+        groundprobe::Error::Config { setting, reason } => {
+            anyhow::anyhow!("invalid {}: {reason}", flag(setting))
+        }
+        other => other.into(),
+    }
 }
 
 fn parse_text_table(s: &str) -> Result<(String, PathBuf), String> {
@@ -147,14 +164,16 @@ impl EngineArgs {
         let dir = self.models_dir();
         let registry = Registry::scan(&dir)
             .with_context(|| format!("reading the models folder {}", dir.display()))?;
-        let vad_manifest = registry.find(&self.vad, ModelKind::Vad)?;
+        let vad_manifest = registry
+            .find(&self.vad, ModelKind::Vad)
+            .map_err(with_flag)?;
         let vad = Vad::load(&vad_manifest.path).context("loading the voice-activity model")?;
-        let mut encoders = Vec::new();
+        let mut encoders: Vec<Box<dyn WordEncoder>> = Vec::new();
         for name in &self.encoders {
-            let m = registry.find(name, ModelKind::Encoder)?;
+            let m = registry.find(name, ModelKind::Encoder).map_err(with_flag)?;
             let enc =
                 Encoder::load(&m.path).with_context(|| format!("loading encoder `{name}`"))?;
-            encoders.push(enc);
+            encoders.push(Box::new(enc));
         }
         let slicing = match self.slicing {
             SlicingArg::Audio => Slicing::Audio,
@@ -169,7 +188,8 @@ impl EngineArgs {
             slicing,
             lexicon: Arc::new(self.load_lexicon()?),
             text_tables: self.load_text_tables()?,
+            prompts: self.prompts.clone(),
         };
-        Ok(Engine::new(vad, encoders, config)?)
+        Engine::new(Box::new(vad), encoders, config).map_err(with_flag)
     }
 }

@@ -79,7 +79,7 @@ fn read_prompts(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
 }
 
 /// Runs a live session.
-#[cfg(not(feature = "mic"))]
+#[cfg(not(all(feature = "mic", feature = "ui")))]
 pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
     // Check the cheap arguments anyway, so a typo is reported first.
     if let Some(p) = &args.prompt_list {
@@ -96,39 +96,26 @@ pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Runs a live session.
-#[cfg(feature = "mic")]
+#[cfg(all(feature = "mic", feature = "ui"))]
 pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
     imp::run(args)
 }
 
-#[cfg(feature = "mic")]
+#[cfg(all(feature = "mic", feature = "ui"))]
 mod imp {
     use std::process::ExitCode;
-    use std::sync::mpsc::{self, RecvTimeoutError};
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     use anyhow::Context;
-    use groundprobe::audio::ENGINE_RATE;
-    use groundprobe::audio::feed::Pace;
-    use groundprobe::audio::mic::{self, DeviceChange, Mic, Reconnect};
-    use groundprobe::audio::resample::StreamResampler;
-    use groundprobe::audio::ring::{RingReader, ring};
-    use groundprobe::audio::wav::Clip;
-    use groundprobe::engine::{Engine, Labels};
-    use groundprobe::event::{DeviceStatus, SourceInfo};
-    use groundprobe::stream::RING_CAPACITY;
-    use groundprobe::ui::session::{EngineSide, PumpEnd};
-    use groundprobe::ui::{self, App, Command, Mode, Msg, Setup};
+    use groundprobe::corpus;
+    use groundprobe::driver::{Ended, thread};
+    use groundprobe::labels::Labels;
+    use groundprobe::source::mic::MicSource;
+    use groundprobe::source::{ClipSource, Pace};
+    use groundprobe::ui::{self, App, Mode};
 
     use super::{DEFAULT_PROMPTS, LiveArgs, read_prompts};
     use crate::cli::screen;
-
-    /// A device session handed to the engine thread.
-    struct LiveSource {
-        reader: RingReader,
-        rate: u32,
-        name: String,
-    }
 
     pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
         let prompts: Vec<String> = if args.free {
@@ -138,96 +125,60 @@ mod imp {
         } else {
             DEFAULT_PROMPTS.iter().map(|s| s.to_string()).collect()
         };
-        let reference: Vec<(Clip, Vec<String>)> = if args.free {
+        let reference: Vec<ClipSource> = if args.free {
             let dir = args
                 .reference
                 .clone()
                 .unwrap_or_else(|| args.engine.models_dir().join("demo"));
-            ui::session::load_clips(&dir)
+            corpus::clips(&dir, Pace::Fast)
                 .with_context(|| format!("loading the reference clips from {}", dir.display()))?
+                .into_iter()
+                .map(ClipSource::as_reference)
+                .collect()
         } else {
             Vec::new()
         };
-        let engine = args.engine.clone().or_bundled_text_tables().build(true)?;
+        let mut engine_args = args.engine.clone().or_bundled_text_tables();
+        engine_args.prompts = prompts.clone();
+        let engine = engine_args.build(true)?;
         // Open the device before taking over the terminal, so that a missing microphone
         // is a plain error message.
-        let (writer, reader) = ring(RING_CAPACITY);
-        let device = args.device.clone();
-        let first: Mic = mic::open(device.as_deref(), writer)?;
-        let info = first.info().clone();
-        let (src_tx, src_rx) = mpsc::channel::<LiveSource>();
-        src_tx
-            .send(LiveSource {
-                reader,
-                rate: info.sample_rate,
-                name: info.name.clone(),
-            })
-            .ok();
-
-        let setup = Setup {
-            title: format!(
-                "live · {} · {} Hz {}ch {}",
-                info.name, info.sample_rate, info.channels, info.format
-            ),
-            mode: if args.free {
-                Mode::Free
-            } else {
-                Mode::Prompted
-            },
-            encoders: screen::encoder_setups(&engine),
-            prompts: prompts.clone(),
-            groups: screen::word_groups(&engine),
-            neighbours_shown: args.engine.k,
+        let labels = if args.free {
+            Labels::None
+        } else {
+            Labels::Prompted
         };
-        let link = ui::session::spawn(engine, move |engine, side| {
-            live_job(engine, side, &src_rx, &prompts, &reference)
+        let mut mic = MicSource::open(args.device.as_deref(), labels)?;
+        let d = mic.device().clone();
+        let mode = if args.free {
+            Mode::Free
+        } else {
+            Mode::Prompted
+        };
+        let title = format!(
+            "live · {} · {} Hz {}ch {}",
+            d.name, d.sample_rate, d.channels, d.format
+        );
+        let mut setup = screen::setup(&engine, title, mode, args.engine.k);
+        setup.prompts = prompts;
+        let link = thread::spawn(engine, move |driver| {
+            for mut clip in reference {
+                if driver.play(&mut clip)? != Ended::Finished {
+                    return Ok("stopped".into());
+                }
+            }
+            driver.play(&mut mic)?;
+            Ok(format!("{} words", driver.engine().words()))
         })
         .context("starting the engine thread")?;
 
         let mut app = App::new(setup);
-        let mut watch = Reconnect::new(
-            first,
-            |writer| mic::open(device.as_deref(), writer),
-            Duration::from_secs(1),
-            RING_CAPACITY,
-        );
-        let mut tick = |app: &mut App| match watch.poll(Instant::now()) {
-            Some(DeviceChange::Lost) => {
-                app.device = Some(DeviceStatus {
-                    message: "device lost — retrying".into(),
-                    ok: false,
-                });
-            }
-            Some(DeviceChange::StillLost(e)) => {
-                app.device = Some(DeviceStatus {
-                    message: format!("device lost — retrying ({e})"),
-                    ok: false,
-                });
-            }
-            Some(DeviceChange::Back {
-                reader,
-                sample_rate,
-                name,
-            }) => {
-                app.device = Some(DeviceStatus {
-                    message: format!("{name} is back"),
-                    ok: true,
-                });
-                let _ = src_tx.send(LiveSource {
-                    reader,
-                    rate: sample_rate,
-                    name,
-                });
-            }
-            None => {}
-        };
         // The audio library reports retries on stderr, which would scribble over the
         // screen: send stderr to a log file while the screen is up.
         let log = std::env::temp_dir().join("groundprobe-live.log");
         let quiet = stderr_to(&log);
-        let result = ui::with_terminal(|t| ui::run_loop(t, &mut app, &link, &mut tick))
+        let result = ui::with_terminal(|t| ui::run_loop(t, &mut app, &link))
             .context("opening the terminal")?;
-        drop(watch);
         drop(quiet);
         link.stop(Duration::from_secs(2));
         result?;
@@ -290,77 +241,5 @@ mod imp {
             }));
             Some(StderrRedirect { saved })
         }
-    }
-
-    fn labels_from(prompts: &[String], next: usize) -> Labels {
-        if prompts.is_empty() {
-            return Labels::None;
-        }
-        Labels::Sequence(
-            (next..next + 10_000)
-                .map(|i| prompts[i % prompts.len()].clone())
-                .collect(),
-        )
-    }
-
-    fn load_reference(
-        engine: &mut Engine,
-        side: &EngineSide,
-        reference: &[(Clip, Vec<String>)],
-    ) -> anyhow::Result<()> {
-        if reference.is_empty() {
-            return Ok(());
-        }
-        side.send(Msg::Reference(true));
-        let r = side.play_clips(engine, reference, Pace::Fast);
-        side.send(Msg::Reference(false));
-        r.context("embedding the reference bank")?;
-        Ok(())
-    }
-
-    fn live_job(
-        engine: &mut Engine,
-        side: &EngineSide,
-        sources: &mpsc::Receiver<LiveSource>,
-        prompts: &[String],
-        reference: &[(Clip, Vec<String>)],
-    ) -> anyhow::Result<String> {
-        load_reference(engine, side, reference)?;
-        while !side.stopped() {
-            let mut src = match sources.recv_timeout(Duration::from_millis(100)) {
-                Ok(s) => s,
-                Err(RecvTimeoutError::Timeout) => {
-                    if let Some(Command::Clear) = side.command() {
-                        engine.clear();
-                        load_reference(engine, side, reference)?;
-                    }
-                    continue;
-                }
-                Err(RecvTimeoutError::Disconnected) => break,
-            };
-            let info = SourceInfo {
-                name: src.name.clone(),
-                sample_rate: src.rate,
-                seconds: None,
-            };
-            let mut resampler = StreamResampler::new(src.rate, ENGINE_RATE)?;
-            engine.begin_source(
-                info.clone(),
-                labels_from(prompts, side.session_words()),
-                &mut |e| side.emit(e),
-            );
-            // Clear: forget every word, reload the reference bank, go on with this device.
-            while side.pump(engine, &mut src.reader, &mut resampler)? == PumpEnd::Clear {
-                engine.clear();
-                load_reference(engine, side, reference)?;
-                engine.begin_source(
-                    info.clone(),
-                    labels_from(prompts, side.session_words()),
-                    &mut |e| side.emit(e),
-                );
-            }
-            engine.end_source(&mut |e| side.emit(e))?;
-        }
-        Ok(format!("{} words", side.session_words()))
     }
 }

@@ -1,23 +1,25 @@
 //! What `demo` and `live` share to set up the screen.
 
 use groundprobe::engine::Engine;
-use groundprobe::ui::{EncoderSetup, WordGroups};
+use groundprobe::ui::{EncoderSetup, Mode, Setup, WordGroups};
 
-/// The screen's view of the engine's encoders.
-pub fn encoder_setups(engine: &Engine) -> Vec<EncoderSetup> {
-    engine
-        .encoders()
-        .iter()
-        .map(|e| EncoderSetup {
-            name: e.name().to_string(),
-            grounded: e.manifest().grounded,
-            layers: e.layer_names(),
-            neighbour_layer: Some(e.manifest().neighbour_layer_index()),
-        })
-        .collect()
-}
-
-/// The word table (semantic category, phonetic group) of the engine's lexicon.
-pub fn word_groups(engine: &Engine) -> WordGroups {
-    WordGroups::from_lexicon(engine.lexicon())
+/// The screen's starting state for `engine`'s encoders and lexicon.
+pub fn setup(engine: &Engine, title: String, mode: Mode, neighbours_shown: usize) -> Setup {
+    Setup {
+        title,
+        mode,
+        encoders: engine
+            .encoders()
+            .iter()
+            .map(|e| EncoderSetup {
+                name: e.name.clone(),
+                grounded: e.grounded,
+                layers: e.layers.clone(),
+                neighbour_layer: Some(e.neighbour_layer),
+            })
+            .collect(),
+        prompts: Vec::new(),
+        groups: WordGroups::from_lexicon(engine.lexicon()),
+        neighbours_shown,
+    }
 }

@@ -9,18 +9,13 @@ use tract_onnx::prelude::*;
 use super::frontend::{Frames, OnnxMel, WhisperMel};
 use super::manifest::{Frontend, InputLayout, Manifest, ModelKind};
 use super::plan::{self, PlanState};
+use super::seam::{EncoderInfo, WordEncoder, WordVectors};
 use crate::error::{Error, Result};
-
-/// One pooled vector per tapped layer, in manifest order.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct WordVectors {
-    /// `layers[i]` is the word's vector at layer `i`.
-    pub layers: Vec<Vec<f32>>,
-}
 
 /// A loaded encoder, ready to embed words.
 pub struct Encoder {
     manifest: Manifest,
+    info: EncoderInfo,
     runner: Runner,
     /// The model file (named in errors).
     path: PathBuf,
@@ -149,8 +144,21 @@ impl Encoder {
             }
         };
         let channel_axes = manifest.layers.iter().map(|l| l.channel_axis).collect();
+        let info = EncoderInfo {
+            name: manifest.name.clone(),
+            grounded: manifest.grounded,
+            layers: manifest.layers.iter().map(|l| l.name.clone()).collect(),
+            neighbour_layer: manifest.neighbour_layer_index(),
+            backbone: match &manifest.frontend {
+                Some(Frontend::Backbone { backbone, layer }) => {
+                    Some((backbone.clone(), layer.clone()))
+                }
+                _ => None,
+            },
+        };
         Ok(Self {
             manifest,
+            info,
             runner,
             path,
             channel_axes,
@@ -174,14 +182,6 @@ impl Encoder {
             .iter()
             .map(|l| l.name.clone())
             .collect()
-    }
-
-    /// The backbone encoder and layer a head reads, if this encoder is a head.
-    pub fn backbone(&self) -> Option<(&str, &str)> {
-        match &self.manifest.frontend {
-            Some(Frontend::Backbone { backbone, layer }) => Some((backbone, layer)),
-            _ => None,
-        }
     }
 
     /// Runs a head on its backbone's pooled vector.
@@ -291,6 +291,20 @@ impl Encoder {
                 pool_outputs(path, &out, axes, Some(lo..hi))
             }
         }
+    }
+}
+
+impl WordEncoder for Encoder {
+    fn info(&self) -> &EncoderInfo {
+        &self.info
+    }
+
+    fn encode_in_context(&mut self, audio: &[f32], word: Range<usize>) -> Result<WordVectors> {
+        Encoder::encode_in_context(self, audio, word)
+    }
+
+    fn encode_vector(&mut self, vector: &[f32]) -> Result<WordVectors> {
+        Encoder::encode_vector(self, vector)
     }
 }
 

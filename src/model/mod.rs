@@ -6,6 +6,10 @@ pub mod frontend;
 pub mod manifest;
 pub mod plan;
 pub mod registry;
+pub mod seam;
+pub mod vad;
 
-pub use encoder::{Encoder, WordVectors};
+pub use encoder::Encoder;
 pub use manifest::Manifest;
+pub use seam::{EncoderInfo, VoiceActivity, WordEncoder, WordVectors};
+pub use vad::Vad;

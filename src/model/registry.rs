@@ -71,10 +71,10 @@ impl Registry {
                     .map(|m| m.name.as_str())
                     .collect();
                 Error::Config {
-                    name: if kind == ModelKind::Vad {
-                        "--vad"
+                    setting: if kind == ModelKind::Vad {
+                        "vad"
                     } else {
-                        "--encoders"
+                        "encoders"
                     },
                     reason: format!(
                         "no model named `{name}` under {} (available: {})",

@@ -3,51 +3,13 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use serde::Serialize;
-
 use super::bank::{Bank, Neighbour, dot, top_k};
 use super::cka::{GramStats, cka_from_stats, shifted};
 use super::lexicon::{Lexicon, PairKind, normalise};
 use super::silhouette::Silhouette;
 use super::table::TextTable;
 use crate::error::{Error, Result};
-
-/// What two words of the probe share, from their labels and the lexicon. A group or
-/// category field is `None` when it cannot be said: a word is unlabelled or not in the
-/// lexicon, or neither word has a group (category). A word with none does not share one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Relation {
-    /// Both are tokens of the same word.
-    pub same_word: Option<bool>,
-    /// Both are in one of the lexicon's phonetic groups.
-    pub same_phonetic_group: Option<bool>,
-    /// Both are in one of the lexicon's semantic categories.
-    pub same_semantic_category: Option<bool>,
-}
-
-/// Mean cosine similarity over the token pairs of one kind seen so far.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct PairMean {
-    /// The mean, `None` before the first pair.
-    pub mean: Option<f64>,
-    /// Token pairs counted.
-    pub pairs: usize,
-}
-
-/// The word-pair analysis of one layer: mean cosine similarity per kind of pair.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct PairMeans {
-    /// Two tokens of one word.
-    pub same_word: PairMean,
-    /// Synonyms that do not sound alike.
-    pub synonym: PairMean,
-    /// Sound-alikes that are not synonyms.
-    pub near_homophone: PairMean,
-    /// Two words of one semantic category.
-    pub same_category: PairMean,
-    /// Unrelated words (seeded random pairs).
-    pub random: PairMean,
-}
+use crate::event::{LayerMetrics, PairMean, PairMeans, Relation};
 
 impl PairMeans {
     /// The entry for `kind`.
@@ -60,32 +22,6 @@ impl PairMeans {
             PairKind::Random => self.random,
         }
     }
-}
-
-/// Everything the probe knows about one layer, now. A value that cannot be computed yet
-/// (too few labelled words, no word of a text table) is `None` (JSON `null`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LayerMetrics {
-    /// The layer's name.
-    pub layer: String,
-    /// Words in the probe.
-    pub words: usize,
-    /// Words that have a semantic category.
-    pub semantic_words: usize,
-    /// Words that have a phonetic group.
-    pub phonetic_words: usize,
-    /// Cosine silhouette over the semantic categories.
-    pub silhouette_semantic: Option<f64>,
-    /// Cosine silhouette over the phonetic groups.
-    pub silhouette_phonetic: Option<f64>,
-    /// Linear CKA with each text table (by table name), over the words it holds.
-    pub cka: BTreeMap<String, Option<f64>>,
-    /// Debiased linear CKA with each text table.
-    pub cka_debiased: BTreeMap<String, Option<f64>>,
-    /// Words used for each table's CKA (those present in it).
-    pub cka_words: BTreeMap<String, usize>,
-    /// Mean cosine similarity per kind of word pair.
-    pub pairs: PairMeans,
 }
 
 #[derive(Debug, Clone)]
@@ -157,7 +93,7 @@ impl Probe {
         tables: Vec<Arc<TextTable>>,
     ) -> Result<Probe> {
         let bad = |reason: String| Error::Config {
-            name: "probe layers",
+            setting: "probe layers",
             reason,
         };
         if layer_names.len() != dims.len() {
@@ -177,7 +113,7 @@ impl Probe {
         names.sort_unstable();
         if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
             return Err(Error::Config {
-                name: "text tables",
+                setting: "text tables",
                 reason: format!("two tables named {:?}", w[0]),
             });
         }
@@ -256,7 +192,7 @@ impl Probe {
 
     fn check<V: AsRef<[f32]>>(&self, vectors: &[V]) -> Result<()> {
         let bad = |reason: String| Error::Config {
-            name: "probe vectors",
+            setting: "probe vectors",
             reason,
         };
         if vectors.len() != self.layer_names.len() {

@@ -66,8 +66,9 @@ pub mod phonetic;
 pub mod silhouette;
 pub mod table;
 
+pub use crate::event::{LayerMetrics, PairMean, PairMeans, Relation};
 pub use bank::{Bank, Neighbour};
-pub use incremental::{LayerMetrics, PairMean, PairMeans, Probe, Relation};
+pub use incremental::Probe;
 pub use lexicon::{Entry, Lexicon, NoPronunciation, PairKind, WordPairs};
 pub use phonetic::{Phone, phone_distance};
 pub use table::TextTable;

@@ -68,7 +68,7 @@ impl TextTable {
     ) -> Result<TextTable> {
         if dim == 0 || data.len() != words.len() * dim {
             return Err(Error::Config {
-                name: "text table",
+                setting: "text table",
                 reason: format!(
                     "{} values for {} words of width {dim}",
                     data.len(),
@@ -77,7 +77,7 @@ impl TextTable {
             });
         }
         TextTable::build(name.into(), words, data, dim).map_err(|(_, reason)| Error::Config {
-            name: "text table",
+            setting: "text table",
             reason,
         })
     }

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use super::{Flow, Sink, closed_pipe_stops};
 use crate::event::Event;
 use crate::summary::Summary;
 
@@ -16,28 +17,31 @@ impl<W: Write> JsonLines<W> {
         Self { out }
     }
 
+    fn write_line(&mut self, value: &impl serde::Serialize) -> std::io::Result<()> {
+        serde_json::to_writer(&mut self.out, value).map_err(std::io::Error::other)?;
+        writeln!(self.out)
+    }
+}
+
+impl<W: Write> Sink for JsonLines<W> {
     /// Writes a word event (other events are for live views and are skipped).
-    ///
-    /// # Errors
-    /// When the output cannot be written.
-    pub fn event(&mut self, event: &Event) -> std::io::Result<()> {
+    fn event(&mut self, event: Event) -> std::io::Result<Flow> {
         if let Event::Word(w) = event {
             let mut line = serde_json::to_value(w.as_ref()).map_err(std::io::Error::other)?;
             line.as_object_mut()
                 .map(|o| o.insert("type".into(), "word".into()));
-            serde_json::to_writer(&mut self.out, &line).map_err(std::io::Error::other)?;
-            writeln!(self.out)?;
+            if let Err(e) = self.write_line(&line) {
+                return closed_pipe_stops(e);
+            }
         }
-        Ok(())
+        Ok(Flow::Continue)
     }
 
-    /// Writes the summary line and flushes.
-    ///
-    /// # Errors
-    /// When the output cannot be written.
-    pub fn summary(&mut self, summary: &Summary) -> std::io::Result<()> {
-        serde_json::to_writer(&mut self.out, summary).map_err(std::io::Error::other)?;
-        writeln!(self.out)?;
-        self.out.flush()
+    /// Writes the summary line and flushes (a closed pipe is not an error).
+    fn finish(&mut self, summary: &Summary) -> std::io::Result<()> {
+        match self.write_line(summary).and_then(|()| self.out.flush()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use super::{Flow, Sink, closed_pipe_stops};
 use crate::event::{Event, WordEvent};
 use crate::summary::Summary;
 
@@ -17,18 +18,6 @@ impl<W: Write> Table<W> {
         Self {
             out,
             neighbours_shown,
-        }
-    }
-
-    /// Writes the row of a word event (other events are skipped).
-    ///
-    /// # Errors
-    /// When the output cannot be written.
-    pub fn event(&mut self, event: &Event) -> std::io::Result<()> {
-        match event {
-            Event::SourceStarted(s) => writeln!(self.out, "── {} ({} Hz)", s.name, s.sample_rate),
-            Event::Word(w) => self.word(w),
-            _ => Ok(()),
         }
     }
 
@@ -64,12 +53,30 @@ impl<W: Write> Table<W> {
         }
         Ok(())
     }
+}
 
-    /// Writes the closing summary.
-    ///
-    /// # Errors
-    /// When the output cannot be written.
-    pub fn summary(&mut self, s: &Summary) -> std::io::Result<()> {
+impl<W: Write> Sink for Table<W> {
+    /// Writes a source's heading and each word's row (other events are skipped).
+    fn event(&mut self, event: Event) -> std::io::Result<Flow> {
+        let written = match &event {
+            Event::SourceStarted(s) => writeln!(self.out, "── {} ({} Hz)", s.name, s.sample_rate),
+            Event::Word(w) => self.word(w),
+            _ => Ok(()),
+        };
+        written.map_or_else(closed_pipe_stops, |()| Ok(Flow::Continue))
+    }
+
+    /// Writes the closing lines (a closed pipe is not an error).
+    fn finish(&mut self, summary: &Summary) -> std::io::Result<()> {
+        match self.summary(summary) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
+    }
+}
+
+impl<W: Write> Table<W> {
+    fn summary(&mut self, s: &Summary) -> std::io::Result<()> {
         writeln!(
             self.out,
             "{} words in {:.1} s of audio, processed in {:.2} s (real-time factor {:.3})",

@@ -1,21 +1,24 @@
-//! The terminal UI: state ([`app`]), drawing ([`render`]), the engine thread
-//! ([`session`]) and the event loop ([`run_loop`]) kept apart.
-//!
-//! The engine runs on its own thread and sends [`app::Msg`]s over a bounded channel; the
-//! loop drains that channel without waiting, handles keys, and redraws at most
-//! [`MAX_FPS`] times a second from the [`App`] alone.
+//! The terminal UI (feature `ui`): state ([`app`]), drawing ([`render`]) and the event
+//! loop ([`run_loop`]) kept apart. The engine runs under a driver on its own thread
+//! ([`crate::driver::thread`]); the loop drains its messages without waiting, sends
+//! commands back, handles keys, and redraws at most [`MAX_FPS`] times a second from the
+//! [`App`] alone.
 //!
 //! ```no_run
-//! use groundprobe::ui::{self, App, Setup, Mode};
-//! # fn main() -> anyhow::Result<()> {
+//! use groundprobe::driver::thread;
+//! use groundprobe::source::{ClipSource, Pace};
+//! use groundprobe::ui::{self, App, Setup};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let (engine, setup): (groundprobe::engine::Engine, Setup) = unimplemented!();
-//! let link = ui::session::spawn(engine, |engine, side| {
-//!     let clips = ui::session::load_clips("models/demo".as_ref())?;
-//!     side.play_clips(engine, &clips, groundprobe::audio::feed::Pace::RealTime { block: 160 })?;
+//! let clips = groundprobe::corpus::clips("models/demo".as_ref(), Pace::RealTime)?;
+//! let link = thread::spawn(engine, move |driver| {
+//!     for mut clip in clips {
+//!         driver.play(&mut clip)?;
+//!     }
 //!     Ok("demo finished".into())
 //! })?;
 //! let mut app = App::new(setup);
-//! ui::with_terminal(|t| ui::run_loop(t, &mut app, &link, &mut |_| {}))??;
+//! ui::with_terminal(|t| ui::run_loop(t, &mut app, &link))??;
 //! # Ok(()) }
 //! ```
 
@@ -23,7 +26,6 @@ pub mod app;
 pub mod groups;
 pub mod pca;
 pub mod render;
-pub mod session;
 
 use std::sync::mpsc::TryRecvError;
 use std::time::{Duration, Instant};
@@ -32,13 +34,25 @@ use crossterm::event::{self, Event as TermEvent};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
-pub use app::{App, Command, EncoderSetup, LayerMetrics, MetricsSnapshot, Mode, Msg, Setup};
+pub use crate::driver::Command;
+use crate::driver::thread::Link;
+pub use app::{App, EncoderSetup, LayerMetrics, MetricsSnapshot, Mode, Msg, Setup};
 pub use groups::{Relation, WordGroups};
 pub use render::ui;
-pub use session::{EngineLink, EngineSide};
 
 /// Redraws per second, at most.
 pub const MAX_FPS: u32 = 30;
+
+/// Why the screen stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum UiError {
+    /// Drawing or reading keys failed.
+    #[error("terminal: {0}")]
+    Terminal(String),
+    /// The engine thread ended without a word (a panic; its message is above).
+    #[error("the engine thread stopped unexpectedly (see the message above)")]
+    EngineVanished,
+}
 
 /// Restores the terminal when dropped (normal exit, `?` early return, or unwinding).
 struct Restore;
@@ -61,8 +75,8 @@ pub fn with_terminal<R>(f: impl FnOnce(&mut ratatui::DefaultTerminal) -> R) -> s
     Ok(f(&mut terminal))
 }
 
-/// The event loop: drains engine messages into `app`, calls `tick` (e.g. to watch a
-/// device), handles keys, and redraws when something changed, at most [`MAX_FPS`] a
+/// The event loop: drains the driver's messages into `app`, handles keys (sending the
+/// driver its commands), and redraws when something changed, at most [`MAX_FPS`] a
 /// second. Returns when the user quits.
 ///
 /// # Errors
@@ -70,12 +84,9 @@ pub fn with_terminal<R>(f: impl FnOnce(&mut ratatui::DefaultTerminal) -> R) -> s
 pub fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
-    link: &EngineLink,
-    tick: &mut dyn FnMut(&mut App),
-) -> anyhow::Result<()>
-where
-    B::Error: Send + Sync + 'static,
-{
+    link: &Link,
+) -> Result<(), UiError> {
+    let term = |e: &dyn std::fmt::Display| UiError::Terminal(e.to_string());
     let frame = Duration::from_secs(1) / MAX_FPS;
     let mut last_draw: Option<Instant> = None;
     let mut dirty = true;
@@ -83,25 +94,22 @@ where
         loop {
             match link.rx.try_recv() {
                 Ok(msg) => {
-                    app.apply(msg);
+                    app.apply(msg.into());
                     dirty = true;
                 }
                 Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) => {
                     if app.finished.is_none() {
-                        anyhow::bail!(
-                            "the engine thread stopped unexpectedly (see the message above)"
-                        );
+                        return Err(UiError::EngineVanished);
                     }
                     break;
                 }
             }
         }
-        tick(app);
         let due = last_draw.is_none_or(|t| t.elapsed() >= frame);
         if dirty && due {
             let t = Instant::now();
-            terminal.draw(|f| ui(f, app))?;
+            terminal.draw(|f| ui(f, app)).map_err(|e| term(&e))?;
             app.render_ms = Some(t.elapsed().as_secs_f64() * 1e3);
             last_draw = Some(Instant::now());
             dirty = false;
@@ -109,11 +117,11 @@ where
         let wait = last_draw
             .map_or(Duration::ZERO, |t| frame.saturating_sub(t.elapsed()))
             .max(Duration::from_millis(4));
-        if event::poll(wait)? {
-            match event::read()? {
+        if event::poll(wait).map_err(|e| term(&e))? {
+            match event::read().map_err(|e| term(&e))? {
                 TermEvent::Key(key) => {
                     if let Some(cmd) = app.on_key(key) {
-                        let _ = link.commands.send(cmd);
+                        link.send(cmd);
                     }
                     dirty = true;
                 }

@@ -1,17 +1,18 @@
 //! Helpers shared by the integration tests: paths, the real engine, data sets.
 #![allow(dead_code)] // each test binary uses a different subset
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+pub mod fakes;
 
-use groundprobe::audio::feed::Pace;
+use std::path::{Path, PathBuf};
+
 use groundprobe::audio::wav::Clip;
-use groundprobe::engine::{Engine, EngineConfig, Labels};
-use groundprobe::event::{Event, WordEvent};
-use groundprobe::model::Encoder;
-use groundprobe::stream::run_clip;
-use groundprobe::vad::Vad;
+use groundprobe::driver::{Control, Driver};
+use groundprobe::engine::{Engine, EngineConfig};
+use groundprobe::event::WordEvent;
+use groundprobe::labels::Labels;
+use groundprobe::model::{Encoder, Vad, WordEncoder};
+use groundprobe::sink::Memory;
+use groundprobe::source::{ClipSource, Pace};
 
 /// The repository's models folder.
 pub fn models() -> PathBuf {
@@ -37,22 +38,23 @@ pub fn engine(encoders: &[&str], config: EngineConfig) -> Engine {
     let vad = Vad::load(&models().join("silero-vad/manifest.toml")).expect("load VAD");
     let encs = encoders
         .iter()
-        .map(|e| Encoder::load(&models().join(e).join("manifest.toml")).expect("load encoder"))
+        .map(|e| {
+            let enc = Encoder::load(&models().join(e).join("manifest.toml")).expect("load encoder");
+            Box::new(enc) as Box<dyn WordEncoder>
+        })
         .collect();
-    Engine::new(vad, encs, config).expect("engine")
+    Engine::new(Box::new(vad), encs, config).expect("engine")
 }
 
-/// Streams a clip through the ring into the engine; returns the word events.
+/// Plays a clip through the driver into the engine; returns the word events.
 pub fn words_of(engine: &mut Engine, clip: &Clip, labels: Labels) -> Vec<WordEvent> {
-    let mut words = Vec::new();
-    let stop = Arc::new(AtomicBool::new(false));
-    run_clip(engine, clip, labels, Pace::Fast, &stop, &mut |e| {
-        if let Event::Word(w) = e {
-            words.push(*w);
-        }
-    })
-    .expect("run clip");
-    words
+    let mut sink = Memory::new();
+    let control = Control::default();
+    let mut source = ClipSource::from_clip(clip, Pace::Fast).with_labels(labels);
+    Driver::new(engine, &mut sink, &control)
+        .play(&mut source)
+        .expect("play clip");
+    sink.words().into_iter().cloned().collect()
 }
 
 /// A small deterministic generator (xorshift64*) so tests need no RNG crate.

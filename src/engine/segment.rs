@@ -44,24 +44,24 @@ impl SegmentParams {
     /// # Errors
     /// [`crate::Error::Config`] naming the offending parameter.
     pub fn validate(&self) -> crate::Result<()> {
-        let bad = |name, reason: String| Err(crate::Error::Config { name, reason });
+        let bad = |setting, reason: String| Err(crate::Error::Config { setting, reason });
         if !(0.0..=1.0).contains(&self.onset) {
-            return bad("--onset", format!("{} is not a probability", self.onset));
+            return bad("onset", format!("{} is not a probability", self.onset));
         }
         if !(0.0..=self.onset).contains(&self.offset) {
             return bad(
-                "--offset",
+                "offset",
                 format!(
-                    "{} must be between 0 and --onset ({})",
+                    "{} must be between 0 and the onset ({})",
                     self.offset, self.onset
                 ),
             );
         }
         if self.max_word_ms <= self.min_word_ms {
             return bad(
-                "--max-word-ms",
+                "max_word_ms",
                 format!(
-                    "{} must exceed --min-word-ms ({})",
+                    "{} must exceed the minimum word length ({} ms)",
                     self.max_word_ms, self.min_word_ms
                 ),
             );
@@ -247,6 +247,6 @@ mod tests {
         }
         .validate()
         .unwrap_err();
-        assert!(e.to_string().contains("--offset"));
+        assert!(e.to_string().contains("invalid offset"));
     }
 }

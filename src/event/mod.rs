@@ -1,10 +1,14 @@
 //! The typed events the engine emits and every sink (JSON lines, table, UI) consumes.
+//! The schema owns its types: word and neighbour records here, the probe's metrics in
+//! [`metrics`].
+
+pub mod metrics;
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::probe::{LayerMetrics, Relation};
+pub use metrics::{LayerMetrics, PairMean, PairMeans, Relation};
 
 /// Everything the engine reports, in order.
 #[derive(Debug, Clone, Serialize)]
@@ -20,6 +24,17 @@ pub enum Event {
     Device(DeviceStatus),
     /// The probe's metrics after a word (silhouettes, CKA, word pairs per layer).
     Metrics(Box<MetricsEvent>),
+    /// Prompted mode: the words the next words will be labelled with, next first.
+    Prompt(PromptEvent),
+}
+
+/// The prompt the screen shows: exactly the labels the engine gives the next words.
+#[derive(Debug, Clone, Serialize)]
+pub struct PromptEvent {
+    /// Prompts taken so far: the next word takes prompt number `next` (cycling).
+    pub next: usize,
+    /// The next prompts, the first being the label of the next word.
+    pub upcoming: Vec<String>,
 }
 
 /// Per encoder, the probe's per-layer metrics over the words so far.
@@ -44,7 +59,7 @@ pub struct VadFrame {
     pub rms: f32,
     /// True while the segmenter is inside a word.
     pub in_word: bool,
-    /// Samples dropped so far because the engine fell behind.
+    /// Samples dropped so far in the session, summed over sources.
     pub dropped: u64,
 }
 
@@ -57,10 +72,12 @@ pub struct SourceInfo {
     pub sample_rate: u32,
     /// Duration in seconds, when known.
     pub seconds: Option<f64>,
+    /// Its words form a reference bank (free mode) rather than being said in the session.
+    pub reference: bool,
 }
 
 /// An audio device problem or recovery.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeviceStatus {
     /// What happened, for people.
     pub message: String,

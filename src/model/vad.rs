@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 
 use tract_onnx::prelude::*;
 
+use super::manifest::{Manifest, ModelKind};
+use super::plan::{self, PlanState};
+use super::seam::VoiceActivity;
 use crate::error::{Error, Result};
-use crate::model::manifest::{Manifest, ModelKind};
-use crate::model::plan::{self, PlanState};
 
 /// Frame RMS the automatic gain aims for (about −20 dBFS, ordinary speech).
 pub const TARGET_RMS: f32 = 0.1;
@@ -132,5 +133,19 @@ impl Vad {
         let prob = p.iter().next().copied().unwrap_or(0.0);
         self.rnn = out[1].clone().into_tensor();
         Ok(prob)
+    }
+}
+
+impl VoiceActivity for Vad {
+    fn frame_len(&self) -> usize {
+        Vad::frame_len(self)
+    }
+
+    fn reset(&mut self) {
+        Vad::reset(self);
+    }
+
+    fn process(&mut self, frame: &[f32]) -> Result<f32> {
+        Vad::process(self, frame)
     }
 }

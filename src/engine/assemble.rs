@@ -1,0 +1,120 @@
+//! A word's way from segment to events: cut its audio, run every encoder, update each
+//! encoder's probe, and assemble the word event (neighbours with their relations) and
+//! the metrics event.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use super::Engine;
+use super::ReferenceWord;
+use super::encode::encode_word;
+use super::segment::Segment;
+use crate::audio::ENGINE_RATE;
+use crate::error::Result;
+use crate::event::{Event, MetricsEvent, NeighbourInfo, PromptEvent, WordEvent};
+use crate::labels::Labels;
+use crate::probe::Probe;
+
+/// Prompts listed ahead on screen.
+const UPCOMING: usize = 4;
+
+impl Engine {
+    pub(super) fn prompt_event(&self) -> Event {
+        Event::Prompt(PromptEvent {
+            next: self.prompts.taken(),
+            upcoming: self.prompts.upcoming(UPCOMING),
+        })
+    }
+
+    pub(super) fn emit_word(&mut self, seg: Segment, out: &mut Vec<Event>) -> Result<()> {
+        let decided = Instant::now();
+        let Some(src) = self.source.as_mut() else {
+            return Ok(());
+        };
+        let context = self.config.slicing.context_ms() as usize * ENGINE_RATE as usize / 1000;
+        let (audio, word) = src.cut(seg.start, seg.end, context);
+        let prompted = src.labels == Labels::Prompted;
+        let label = if prompted {
+            self.prompts.take()
+        } else {
+            src.labels.take_next()
+        };
+        let (file, reference, end) = (src.name.clone(), src.reference, seg.end.min(src.pos));
+        let index = self.labels.len();
+        self.labels.push(label.clone());
+
+        let encoded = encode_word(&mut self.encoders, &self.feeds, &audio, word)?;
+        let mut timings = BTreeMap::from([("vad".to_string(), self.last_vad_ms)]);
+        let mut neighbours = BTreeMap::new();
+        let mut embeddings = self.config.keep_vectors.then(BTreeMap::new);
+        for (j, (vectors, encode_ms)) in encoded.iter().enumerate() {
+            let info = &self.infos[j];
+            timings.insert(format!("encode:{}", info.name), *encode_ms);
+            let t = Instant::now();
+            let probe = match &mut self.probes[j] {
+                Some(p) => p,
+                slot => slot.insert(Probe::new(
+                    info.layers.clone(),
+                    vectors.layers.iter().map(Vec::len).collect(),
+                    self.config.lexicon.clone(),
+                    self.config.text_tables.clone(),
+                )?),
+            };
+            let i = probe.push(label.as_deref(), &vectors.layers)?;
+            let infos = probe
+                .nearest(info.neighbour_layer, i, self.config.k)
+                .into_iter()
+                .map(|n| NeighbourInfo {
+                    index: n.index,
+                    label: self.labels[n.index].clone(),
+                    similarity: n.similarity,
+                    relation: probe.relation(i, n.index),
+                })
+                .collect();
+            neighbours.insert(info.name.clone(), infos);
+            timings.insert(
+                format!("probe:{}", info.name),
+                t.elapsed().as_secs_f64() * 1e3,
+            );
+            if let Some(e) = embeddings.as_mut() {
+                let layers = info.layers.iter().cloned().zip(vectors.layers.clone());
+                e.insert(info.name.clone(), layers.collect());
+            }
+        }
+        if reference {
+            self.reference.push(ReferenceWord {
+                label: label.clone(),
+                vectors: encoded.into_iter().map(|(v, _)| v).collect(),
+            });
+        }
+        self.stats
+            .word_latency_ms
+            .push(decided.elapsed().as_secs_f64() * 1e3);
+        let rate = ENGINE_RATE as f64;
+        out.push(Event::Word(Box::new(WordEvent {
+            index,
+            file,
+            start: seg.start as f64 / rate,
+            end: end as f64 / rate,
+            label,
+            neighbours,
+            embeddings,
+            truncated: seg.truncated,
+            timings_ms: timings,
+        })));
+        out.push(Event::Metrics(Box::new(MetricsEvent {
+            words: self.labels.len(),
+            tables: self
+                .config
+                .text_tables
+                .iter()
+                .map(|t| t.name().to_string())
+                .collect(),
+            encoders: self.metrics(),
+        })));
+        if prompted {
+            out.push(self.prompt_event());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,294 @@
+//! The engine: 16 kHz samples in, typed events out. Voice activity → word segments →
+//! every encoder → the probe, one word at a time. It does not know where samples come
+//! from or where events go: the [`crate::driver::Driver`] feeds it from a source and hands
+//! its events to a sink.
+//!
+//! One file per concern: [`config`] (settings), [`history`] (the current source's sample
+//! window), [`segment`] (words from VAD frames), [`encode`] (every encoder on a word) and
+//! `assemble` (the probe update and the events of a word).
+
+mod assemble;
+pub mod config;
+pub mod encode;
+pub mod history;
+pub mod segment;
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use crate::audio::ENGINE_RATE;
+use crate::error::Result;
+use crate::event::{Event, LayerMetrics, SourceInfo, VadFrame};
+use crate::labels::{Labels, Prompts};
+use crate::model::{EncoderInfo, VoiceActivity, WordEncoder, WordVectors};
+use crate::probe::{Lexicon, Probe};
+use crate::summary::{EncoderSummary, Percentiles, Summary};
+
+pub use config::{EngineConfig, Slicing};
+use encode::Feed;
+use history::SourceState;
+use segment::Segmenter;
+
+/// Running totals over a session.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    /// Seconds of 16 kHz audio processed.
+    pub audio_seconds: f64,
+    /// Per word: milliseconds from the segmenter's decision to the updated probe.
+    pub word_latency_ms: Vec<f64>,
+    /// Samples the sources dropped (ring overruns), summed over sources.
+    pub dropped_samples: u64,
+}
+
+/// A reference-bank word, kept so that a clear can restore the bank without re-encoding.
+#[derive(Debug, Clone)]
+struct ReferenceWord {
+    label: Option<String>,
+    vectors: Vec<WordVectors>,
+}
+
+/// The per-word pipeline and the session's state.
+pub struct Engine {
+    vad: Box<dyn VoiceActivity>,
+    segmenter: Segmenter,
+    encoders: Vec<Box<dyn WordEncoder>>,
+    infos: Vec<EncoderInfo>,
+    feeds: Vec<Feed>,
+    /// One probe per encoder, made when its first word's vector widths are known.
+    probes: Vec<Option<Probe>>,
+    /// Milliseconds the last voice-activity frame took.
+    last_vad_ms: f64,
+    /// Label of every word in the session, by index.
+    labels: Vec<Option<String>>,
+    reference: Vec<ReferenceWord>,
+    prompts: Prompts,
+    config: EngineConfig,
+    source: Option<SourceState>,
+    stats: Stats,
+}
+
+impl Engine {
+    /// An engine with a voice-activity model and encoders (heads after their backbones).
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] if the segmenter parameters are inconsistent or a head is
+    /// listed before its backbone (the message says the order that works).
+    pub fn new(
+        vad: Box<dyn VoiceActivity>,
+        encoders: Vec<Box<dyn WordEncoder>>,
+        config: EngineConfig,
+    ) -> Result<Self> {
+        config.segment.validate()?;
+        let infos: Vec<EncoderInfo> = encoders.iter().map(|e| e.info().clone()).collect();
+        let feeds = encode::feeds(&infos)?;
+        let segmenter = Segmenter::new(config.segment, vad.frame_len(), ENGINE_RATE);
+        Ok(Self {
+            vad,
+            segmenter,
+            probes: encoders.iter().map(|_| None).collect(),
+            encoders,
+            infos,
+            feeds,
+            last_vad_ms: 0.0,
+            labels: Vec::new(),
+            reference: Vec::new(),
+            prompts: Prompts::new(config.prompts.clone()),
+            config,
+            source: None,
+            stats: Stats::default(),
+        })
+    }
+
+    /// The encoders, in order.
+    pub fn encoders(&self) -> &[EncoderInfo] {
+        &self.infos
+    }
+
+    /// The lexicon the probe labels words with.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.config.lexicon
+    }
+
+    /// The engine's settings.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// Session totals so far.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Words so far (reference words included).
+    pub fn words(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// Per encoder, the probe's per-layer metrics over the words so far.
+    pub fn metrics(&self) -> BTreeMap<String, Vec<LayerMetrics>> {
+        self.infos
+            .iter()
+            .zip(&self.probes)
+            .filter_map(|(e, p)| Some((e.name.clone(), p.as_ref()?.metrics())))
+            .collect()
+    }
+
+    /// Counts samples a source dropped (added to the session total).
+    pub fn add_dropped(&mut self, samples: u64) {
+        self.stats.dropped_samples += samples;
+    }
+
+    /// Forgets every session word; the reference bank stays (restored without
+    /// re-encoding), as do models, settings and the prompt position.
+    pub fn clear(&mut self) {
+        self.probes.iter_mut().flatten().for_each(Probe::clear);
+        self.labels.clear();
+        for word in &self.reference {
+            for (probe, v) in self.probes.iter_mut().zip(&word.vectors) {
+                if let Some(p) = probe.as_mut() {
+                    // The probe took these vectors before, so their widths match.
+                    let _ = p.push(word.label.as_deref(), &v.layers);
+                }
+            }
+            self.labels.push(word.label.clone());
+        }
+    }
+
+    /// Starts a new source: voice activity and segmentation restart, words stay.
+    pub fn begin_source(&mut self, info: SourceInfo, labels: Labels, out: &mut Vec<Event>) {
+        self.vad.reset();
+        self.segmenter.finish();
+        let name = Some(info.name.clone()).filter(|n| !n.is_empty());
+        let prompted = labels == Labels::Prompted && !self.prompts.is_empty();
+        self.source = Some(SourceState::new(
+            name,
+            labels,
+            info.reference,
+            self.vad.frame_len(),
+        ));
+        out.push(Event::SourceStarted(info));
+        if prompted {
+            out.push(self.prompt_event());
+        }
+    }
+
+    /// Feeds 16 kHz samples of the current source.
+    ///
+    /// # Errors
+    /// Model errors from voice activity or an encoder.
+    pub fn push(&mut self, samples: &[f32], out: &mut Vec<Event>) -> Result<()> {
+        let frame_len = self.vad.frame_len();
+        let mut rest = samples;
+        while !rest.is_empty() {
+            let src = self
+                .source
+                .get_or_insert_with(|| SourceState::new(None, Labels::None, false, frame_len));
+            let take = (frame_len - src.frame.len()).min(rest.len());
+            src.frame.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+            if src.frame.len() == frame_len {
+                self.process_frame(out)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the current source: a partial last frame is padded, an open word is closed.
+    ///
+    /// # Errors
+    /// Model errors from voice activity or an encoder.
+    pub fn end_source(&mut self, out: &mut Vec<Event>) -> Result<()> {
+        let frame_len = self.vad.frame_len();
+        if let Some(src) = self.source.as_mut()
+            && !src.frame.is_empty()
+        {
+            let real = src.frame.len();
+            src.frame.resize(frame_len, 0.0);
+            self.process_frame(out)?;
+            if let Some(src) = self.source.as_mut() {
+                // The padding is not part of the source.
+                src.pos -= frame_len - real;
+            }
+        }
+        if let Some(seg) = self.segmenter.finish() {
+            self.emit_word(seg, out)?;
+        }
+        self.source = None;
+        Ok(())
+    }
+
+    /// The summary of the session so far.
+    pub fn summary(&self, processing_seconds: f64, failed: Vec<String>) -> Summary {
+        let stats = &self.stats;
+        Summary {
+            kind: "summary",
+            words: self.words(),
+            audio_seconds: stats.audio_seconds,
+            processing_seconds,
+            realtime_factor: if stats.audio_seconds > 0.0 {
+                processing_seconds / stats.audio_seconds
+            } else {
+                0.0
+            },
+            encoders: self
+                .infos
+                .iter()
+                .map(|e| {
+                    let s = EncoderSummary {
+                        grounded: e.grounded,
+                        layers: e.layers.clone(),
+                    };
+                    (e.name.clone(), s)
+                })
+                .collect(),
+            word_latency_ms: Percentiles::of(&stats.word_latency_ms),
+            dropped_samples: stats.dropped_samples,
+            failed,
+            metrics: self
+                .metrics()
+                .into_iter()
+                .map(|(enc, layers)| {
+                    let by_name = layers.into_iter().map(|l| (l.layer.clone(), l)).collect();
+                    (enc, by_name)
+                })
+                .collect(),
+        }
+    }
+
+    fn process_frame(&mut self, out: &mut Vec<Event>) -> Result<()> {
+        let Some(src) = self.source.as_mut() else {
+            return Ok(());
+        };
+        let t0 = Instant::now();
+        let prob = self.vad.process(&src.frame)?;
+        self.last_vad_ms = t0.elapsed().as_secs_f64() * 1e3;
+        let rms = (src.frame.iter().map(|x| x * x).sum::<f32>() / src.frame.len() as f32).sqrt();
+        src.commit_frame();
+        self.stats.audio_seconds += self.vad.frame_len() as f64 / ENGINE_RATE as f64;
+        let seg = self.segmenter.push(prob);
+        let time = src.pos as f64 / ENGINE_RATE as f64;
+        out.push(Event::Vad(VadFrame {
+            time,
+            prob,
+            rms,
+            in_word: self.segmenter.in_word(),
+            dropped: self.stats.dropped_samples,
+        }));
+        if let Some(seg) = seg {
+            self.emit_word(seg, out)?;
+        }
+        let keep = self.history_needed();
+        if let Some(src) = self.source.as_mut() {
+            src.trim(keep);
+        }
+        Ok(())
+    }
+
+    /// Samples of history that cover the longest word with its padding and context.
+    fn history_needed(&self) -> usize {
+        let p = self.config.segment;
+        let context_ms = self.config.slicing.context_ms();
+        let ms = p.max_word_ms + p.pre_pad_ms + p.post_pad_ms + p.hangover_ms + context_ms;
+        ms as usize * ENGINE_RATE as usize / 1000 + 4 * self.vad.frame_len()
+    }
+}

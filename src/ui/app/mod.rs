@@ -1,0 +1,289 @@
+//! The UI's state: everything the screen shows, updated from engine messages and keys.
+//! Nothing here draws; [`crate::ui::render::ui`] reads an [`App`] and draws it. Views are
+//! in [`views`], key handling in `keys`, the map's projection in `map`.
+
+mod keys;
+mod map;
+pub mod views;
+
+use std::collections::{BTreeMap, VecDeque};
+
+use super::groups::{Relation, WordGroups};
+use super::pca::Axes;
+use crate::event::{DeviceStatus, Event, NeighbourInfo, SourceInfo, WordEvent};
+
+pub use views::{
+    EncoderSetup, LayerMetrics, MapPoint, Meter, MetricsSnapshot, Mode, Msg, NeighbourView, Setup,
+    WordView,
+};
+
+/// Latency samples kept per stage.
+const LATENCY_WINDOW: usize = 200;
+
+/// The screen's whole state.
+pub struct App {
+    /// Title bar text.
+    pub title: String,
+    /// Session mode.
+    pub mode: Mode,
+    /// Encoders, in display order.
+    pub encoders: Vec<EncoderSetup>,
+    /// Word groups for relations and colours.
+    pub groups: WordGroups,
+    /// Prompt list (prompted mode).
+    pub prompts: Vec<String>,
+    /// Index of the next prompt: set by the engine's prompt events (the label its next
+    /// word takes), and counted on as words arrive, paused or not.
+    pub prompt_next: usize,
+    /// Neighbours listed per encoder.
+    pub neighbours_shown: usize,
+    /// Words, oldest first (reference words included).
+    pub words: Vec<WordView>,
+    /// Latest meter reading.
+    pub meter: Meter,
+    /// Recent speech probabilities (newest last), for the VAD trace.
+    pub vad_trace: VecDeque<f32>,
+    /// Samples dropped so far.
+    pub dropped: u64,
+    /// Current source.
+    pub source: Option<SourceInfo>,
+    /// Last device status (a lost device shows here).
+    pub device: Option<DeviceStatus>,
+    /// Probe metrics, once the probe sends them.
+    pub metrics: Option<MetricsSnapshot>,
+    /// Stage → recent milliseconds.
+    pub latency: BTreeMap<String, VecDeque<f64>>,
+    /// Selected encoder (index into `encoders`).
+    pub encoder: usize,
+    /// Selected layer of the selected encoder.
+    pub layer: usize,
+    /// The view is frozen; words wait in `backlog`.
+    pub paused: bool,
+    /// Words received while paused.
+    pub backlog: Vec<Box<WordEvent>>,
+    /// Help overlay shown.
+    pub help: bool,
+    /// Quit requested.
+    pub quit: bool,
+    /// Words arriving now belong to the reference bank.
+    pub reference_mode: bool,
+    /// The engine thread ended (with a note or an error).
+    pub finished: Option<Result<String, String>>,
+    /// Time the previous frame took to render, ms (set by the event loop).
+    pub render_ms: Option<f64>,
+    /// Points of the map for the selected encoder and layer.
+    pub map: Vec<MapPoint>,
+    map_axes: Option<((usize, usize), Axes)>,
+}
+
+impl App {
+    /// A fresh screen.
+    pub fn new(setup: Setup) -> Self {
+        let mut app = Self {
+            title: setup.title,
+            mode: setup.mode,
+            encoders: setup.encoders,
+            groups: setup.groups,
+            prompts: setup.prompts,
+            prompt_next: 0,
+            neighbours_shown: setup.neighbours_shown.max(1),
+            words: Vec::new(),
+            meter: Meter::default(),
+            vad_trace: VecDeque::new(),
+            dropped: 0,
+            source: None,
+            device: None,
+            metrics: None,
+            latency: BTreeMap::new(),
+            encoder: 0,
+            layer: 0,
+            paused: false,
+            backlog: Vec::new(),
+            help: false,
+            quit: false,
+            reference_mode: false,
+            finished: None,
+            render_ms: None,
+            map: Vec::new(),
+            map_axes: None,
+        };
+        app.layer = app.default_layer();
+        app
+    }
+
+    fn default_layer(&self) -> usize {
+        self.encoders.get(self.encoder).map_or(0, |e| {
+            e.neighbour_layer
+                .unwrap_or(e.layers.len().saturating_sub(1))
+        })
+    }
+
+    /// The selected encoder, if any.
+    pub fn selected_encoder(&self) -> Option<&EncoderSetup> {
+        self.encoders.get(self.encoder)
+    }
+
+    /// The selected layer's name.
+    pub fn selected_layer(&self) -> Option<&str> {
+        self.selected_encoder()
+            .and_then(|e| e.layers.get(self.layer))
+            .map(String::as_str)
+    }
+
+    /// Words said in this session (not the reference bank), oldest first.
+    pub fn session_words(&self) -> impl DoubleEndedIterator<Item = &WordView> {
+        self.words.iter().filter(|w| !w.reference)
+    }
+
+    /// The word whose neighbours are shown: the latest session word, else the latest word.
+    pub fn latest(&self) -> Option<&WordView> {
+        self.session_words().last().or(self.words.last())
+    }
+
+    /// The word to say next (prompted mode).
+    pub fn next_prompt(&self) -> Option<&str> {
+        if self.mode != Mode::Prompted || self.prompts.is_empty() {
+            return None;
+        }
+        Some(&self.prompts[self.prompt_next % self.prompts.len()])
+    }
+
+    /// Takes a message from the engine thread.
+    pub fn apply(&mut self, msg: Msg) {
+        match msg {
+            Msg::Event(e) => self.apply_event(e),
+            Msg::Metrics(m) => self.metrics = Some(m),
+            Msg::Finished(r) => self.finished = Some(r),
+        }
+    }
+
+    /// Takes an engine event.
+    pub fn apply_event(&mut self, event: Event) {
+        match event {
+            Event::Vad(f) => {
+                self.meter = Meter {
+                    rms: f.rms,
+                    prob: f.prob,
+                    in_word: f.in_word,
+                    time: f.time,
+                };
+                self.vad_trace.push_back(f.prob);
+                while self.vad_trace.len() > 256 {
+                    self.vad_trace.pop_front();
+                }
+                self.dropped = self.dropped.max(f.dropped);
+            }
+            Event::Word(w) => {
+                if !self.reference_mode && self.mode == Mode::Prompted {
+                    self.prompt_next += 1;
+                }
+                if self.paused {
+                    self.backlog.push(w);
+                } else {
+                    self.add_word(*w);
+                    self.refresh_map();
+                }
+            }
+            Event::SourceStarted(s) => {
+                self.reference_mode = s.reference;
+                self.source = Some(s);
+            }
+            // Even while paused: the prompt on screen is the label of the next word.
+            Event::Prompt(p) => self.prompt_next = p.next,
+            Event::Device(d) => self.device = Some(d),
+            Event::Metrics(m) => self.metrics = Some(MetricsSnapshot::from(&*m)),
+        }
+    }
+
+    fn relation_of(n: &NeighbourInfo) -> Relation {
+        Relation::from(n.relation)
+    }
+
+    fn add_word(&mut self, w: WordEvent) {
+        // Encoders not announced up front are added as they appear.
+        for name in w.neighbours.keys() {
+            if !self.encoders.iter().any(|e| &e.name == name) {
+                let layers = w
+                    .embeddings
+                    .as_ref()
+                    .and_then(|e| e.get(name))
+                    .map(|l| l.keys().cloned().collect())
+                    .unwrap_or_default();
+                self.encoders.push(EncoderSetup {
+                    name: name.clone(),
+                    grounded: false,
+                    layers,
+                    neighbour_layer: None,
+                });
+            }
+        }
+        let neighbours = w
+            .neighbours
+            .iter()
+            .map(|(enc, ns)| {
+                let views = ns
+                    .iter()
+                    .map(|n| NeighbourView {
+                        index: n.index,
+                        label: n.label.clone(),
+                        similarity: n.similarity,
+                        relation: Self::relation_of(n),
+                    })
+                    .collect();
+                (enc.clone(), views)
+            })
+            .collect();
+        let mut vectors = BTreeMap::new();
+        if let Some(emb) = &w.embeddings {
+            for (enc, layers) in emb {
+                let Some(setup) = self.encoders.iter().find(|e| &e.name == enc) else {
+                    continue;
+                };
+                let per_layer = setup
+                    .layers
+                    .iter()
+                    .map(|l| layers.get(l).cloned())
+                    .collect();
+                vectors.insert(enc.clone(), per_layer);
+            }
+        }
+        for (stage, ms) in &w.timings_ms {
+            let q = self.latency.entry(stage.clone()).or_default();
+            q.push_back(*ms);
+            while q.len() > LATENCY_WINDOW {
+                q.pop_front();
+            }
+        }
+        self.words.push(WordView {
+            index: w.index,
+            label: w.label,
+            file: w.file,
+            start: w.start,
+            end: w.end,
+            reference: self.reference_mode,
+            neighbours,
+            vectors,
+            timings_ms: w.timings_ms,
+        });
+    }
+
+    /// Recent latency of a stage: (last, p50, p95) in ms.
+    pub fn latency_of(&self, stage: &str) -> Option<(f64, f64, f64)> {
+        let q = self.latency.get(stage)?;
+        let last = *q.back()?;
+        let mut v: Vec<f64> = q.iter().copied().collect();
+        v.sort_by(f64::total_cmp);
+        let at = |p: f64| v[((p * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1];
+        Some((last, at(0.5), at(0.95)))
+    }
+
+    /// Forgets every session word on screen; reference words stay, as in the engine.
+    pub fn clear(&mut self) {
+        self.words.retain(|w| w.reference);
+        self.backlog.clear();
+        self.map_axes = None;
+        self.metrics = None;
+        self.latency.clear();
+        self.refresh_map();
+    }
+}

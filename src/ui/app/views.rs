@@ -1,0 +1,201 @@
+//! What the screen shows, as plain data: encoders, words, neighbours, map points, meter
+//! readings and metrics snapshots, and the messages that update them.
+
+use std::collections::BTreeMap;
+
+use crate::event::{Event, MetricsEvent};
+use crate::sink::channel::Message;
+use crate::ui::groups::{Relation, WordGroups};
+
+/// One encoder as the screen knows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncoderSetup {
+    /// Name (as in events).
+    pub name: String,
+    /// Trained with visual grounding?
+    pub grounded: bool,
+    /// Tapped layers, first to last.
+    pub layers: Vec<String>,
+    /// The layer the engine's neighbours are computed at, if known.
+    pub neighbour_layer: Option<usize>,
+}
+
+/// What the session is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Bundled clips played in real time.
+    Demo,
+    /// Microphone; the screen prompts the next word and the segment takes that label.
+    Prompted,
+    /// Microphone; unlabelled words against a reference bank.
+    Free,
+}
+
+/// What the screen starts from.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    /// Shown in the title bar (e.g. "demo" or the device name).
+    pub title: String,
+    /// Session mode.
+    pub mode: Mode,
+    /// Encoders in display order (more may appear from events).
+    pub encoders: Vec<EncoderSetup>,
+    /// Prompted mode: the words to say, in order (cycled).
+    pub prompts: Vec<String>,
+    /// Semantic categories and phonetic groups of known words.
+    pub groups: WordGroups,
+    /// Neighbours listed per encoder.
+    pub neighbours_shown: usize,
+}
+
+/// Per-layer probe metrics of one encoder (filled by the probe; `None` = not computable yet).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerMetrics {
+    /// Layer name.
+    pub layer: String,
+    /// Silhouette (cosine) with phonetic groups as labels.
+    pub silhouette_phonetic: Option<f32>,
+    /// Silhouette (cosine) with semantic categories as labels.
+    pub silhouette_semantic: Option<f32>,
+    /// Linear CKA against the text table.
+    pub cka: Option<f32>,
+}
+
+/// The probe's metrics at some point in the session, per encoder (the lead's probe fills
+/// this; the UI only renders it).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MetricsSnapshot {
+    /// Labelled words the metrics were computed over.
+    pub words: usize,
+    /// The text table the CKA column compares with.
+    pub cka_table: Option<String>,
+    /// Encoder name → one entry per layer, first to last.
+    pub encoders: BTreeMap<String, Vec<LayerMetrics>>,
+}
+
+impl From<&MetricsEvent> for MetricsSnapshot {
+    /// The screen shows the CKA against the text table given first (`--text`).
+    fn from(m: &MetricsEvent) -> Self {
+        let table = m.tables.first();
+        let encoders = m
+            .encoders
+            .iter()
+            .map(|(name, layers)| {
+                let layers = layers
+                    .iter()
+                    .map(|l| LayerMetrics {
+                        layer: l.layer.clone(),
+                        silhouette_phonetic: l.silhouette_phonetic.map(|x| x as f32),
+                        silhouette_semantic: l.silhouette_semantic.map(|x| x as f32),
+                        cka: table
+                            .and_then(|t| l.cka.get(t).copied().flatten())
+                            .map(|x| x as f32),
+                    })
+                    .collect();
+                (name.clone(), layers)
+            })
+            .collect();
+        Self {
+            words: m.words,
+            cka_table: table.cloned(),
+            encoders,
+        }
+    }
+}
+
+/// A message the screen takes: an engine event, a metrics snapshot, or the end of the run.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// An engine event.
+    Event(Event),
+    /// New probe metrics.
+    Metrics(MetricsSnapshot),
+    /// The engine thread ended: `Ok(note)` or `Err(error chain)`.
+    Finished(Result<String, String>),
+}
+
+impl From<Message> for Msg {
+    fn from(m: Message) -> Self {
+        match m {
+            Message::Event(e) => Msg::Event(e),
+            Message::Finished(r) => Msg::Finished(r),
+        }
+    }
+}
+
+/// A neighbour as shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NeighbourView {
+    /// Word index.
+    pub index: usize,
+    /// Its label.
+    pub label: Option<String>,
+    /// Cosine similarity.
+    pub similarity: f32,
+    /// Same word / sound / meaning / neither.
+    pub relation: Relation,
+}
+
+/// A word as the screen keeps it.
+#[derive(Debug, Clone)]
+pub struct WordView {
+    /// Index in the engine's session.
+    pub index: usize,
+    /// Label, if any.
+    pub label: Option<String>,
+    /// Source file or device.
+    pub file: Option<String>,
+    /// Start, seconds.
+    pub start: f64,
+    /// End, seconds.
+    pub end: f64,
+    /// Part of the reference bank rather than said in this session.
+    pub reference: bool,
+    /// Encoder → neighbours.
+    pub neighbours: BTreeMap<String, Vec<NeighbourView>>,
+    /// Encoder → per layer (in [`EncoderSetup::layers`] order) the pooled vector, if sent.
+    pub vectors: BTreeMap<String, Vec<Option<Vec<f32>>>>,
+    /// Stage → milliseconds.
+    pub timings_ms: BTreeMap<String, f64>,
+}
+
+impl WordView {
+    /// The label, or `#index` for an unlabelled word.
+    pub fn name(&self) -> String {
+        self.label
+            .clone()
+            .unwrap_or_else(|| format!("#{}", self.index))
+    }
+}
+
+/// A point of the 2-D map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapPoint {
+    /// Horizontal position in [-1, 1].
+    pub x: f32,
+    /// Vertical position in [-1, 1].
+    pub y: f32,
+    /// Word shown.
+    pub label: String,
+    /// Semantic category index (colour).
+    pub category: Option<usize>,
+    /// Phonetic group index (marker).
+    pub group: Option<usize>,
+    /// The latest word.
+    pub latest: bool,
+    /// A reference-bank word.
+    pub reference: bool,
+}
+
+/// Input level and voice activity of the latest frame.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Meter {
+    /// RMS level, full scale 1.
+    pub rms: f32,
+    /// Speech probability.
+    pub prob: f32,
+    /// Inside a word.
+    pub in_word: bool,
+    /// Seconds into the source.
+    pub time: f64,
+}

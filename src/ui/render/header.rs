@@ -1,0 +1,121 @@
+//! The title bar: source, status badges, input level and voice activity.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::theme::{bar, panel, put};
+use crate::ui::app::App;
+
+/// The title bar: source, status badges, input level and voice activity.
+pub struct Header<'a>(pub &'a App);
+
+impl Widget for Header<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.0;
+        let source = app
+            .source
+            .as_ref()
+            .map(|s| {
+                let name = std::path::Path::new(&s.name)
+                    .file_name()
+                    .map_or(s.name.clone(), |n| n.to_string_lossy().into_owned());
+                format!(" · {name} · {:.1} s", app.meter.time)
+            })
+            .unwrap_or_default();
+        let title = format!(" groundprobe · {}{source} ", app.title);
+        let mut status: Vec<Span> = Vec::new();
+        if let Some(d) = app.device.as_ref().filter(|d| !d.ok) {
+            status.push(Span::styled(
+                format!(" {} ", d.message),
+                Style::new().fg(Color::White).bg(Color::Red).bold(),
+            ));
+            status.push(Span::raw(" "));
+        }
+        if app.paused {
+            status.push(Span::styled(
+                format!(" PAUSED ({} waiting) ", app.backlog.len()),
+                Style::new().fg(Color::Black).bg(Color::LightYellow).bold(),
+            ));
+            status.push(Span::raw(" "));
+        }
+        match &app.finished {
+            Some(Ok(note)) => status.push(Span::styled(
+                format!(" {note} — q quits "),
+                Style::new().fg(Color::Black).bg(Color::LightCyan),
+            )),
+            Some(Err(e)) => status.push(Span::styled(
+                format!(" engine stopped: {e} "),
+                Style::new().fg(Color::White).bg(Color::Red).bold(),
+            )),
+            None => {}
+        }
+        let block = panel(title).title(Line::from(status).right_aligned());
+        let inner = block.inner(area);
+        put(buf, block, area);
+
+        let db = if app.meter.rms > 0.0 {
+            20.0 * app.meter.rms.log10()
+        } else {
+            -90.0
+        };
+        let level = ((db + 60.0) / 60.0).clamp(0.0, 1.0);
+        let level_colour = if db > -3.0 {
+            Color::LightRed
+        } else if db > -20.0 {
+            Color::LightGreen
+        } else {
+            Color::Green
+        };
+        let (vad_text, vad_style) = if app.meter.in_word {
+            (
+                "● WORD  ",
+                Style::new().fg(Color::Black).bg(Color::LightGreen).bold(),
+            )
+        } else if app.meter.prob >= 0.5 {
+            ("● speech", Style::new().fg(Color::LightGreen).bold())
+        } else {
+            ("○ silent", Style::new().fg(Color::Gray))
+        };
+        let mut spans = vec![
+            Span::raw(" level "),
+            Span::styled(
+                bar(level, 20),
+                Style::new().fg(level_colour).bg(Color::DarkGray),
+            ),
+            Span::raw(format!(" {db:>5.0} dB   ")),
+            Span::styled(vad_text, vad_style),
+            Span::raw(format!(" p={:.2} ", app.meter.prob)),
+            Span::styled(trace(app), Style::new().fg(Color::LightGreen)),
+            Span::raw("   "),
+            Span::raw(format!("words {}   ", app.session_words().count())),
+        ];
+        let dropped_style = if app.dropped > 0 {
+            Style::new().fg(Color::LightRed).bold()
+        } else {
+            Style::new().fg(Color::Gray)
+        };
+        spans.push(Span::styled(
+            format!("dropped {}   ", app.dropped),
+            dropped_style,
+        ));
+        put(buf, Paragraph::new(Line::from(spans)), inner);
+    }
+}
+
+/// The last second of speech probability as a strip of eighth blocks.
+fn trace(app: &App) -> String {
+    const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let n = 31;
+    let skip = app.vad_trace.len().saturating_sub(n);
+    let mut s: String = std::iter::repeat_n(' ', n.saturating_sub(app.vad_trace.len())).collect();
+    s.extend(
+        app.vad_trace
+            .iter()
+            .skip(skip)
+            .map(|p| LEVELS[((p.clamp(0.0, 1.0) * 7.0).round() as usize).min(7)]),
+    );
+    s
+}

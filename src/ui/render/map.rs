@@ -1,0 +1,114 @@
+//! The map: every word at the selected layer, flattened to 2-D, with its legend.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::theme::{NO_GROUP_MARKER, category_colour, group_marker, panel, put};
+use crate::ui::app::{App, MapPoint};
+use ratatui::style::Color;
+
+/// The map: every word at the selected layer, flattened to 2-D, with its legend.
+pub struct MapPanel<'a>(pub &'a App);
+
+impl Widget for MapPanel<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.0;
+        let title = match (app.selected_encoder(), app.selected_layer()) {
+            (Some(e), Some(l)) => format!(" map · {} / {l} · PCA ", e.name),
+            (Some(e), None) => format!(" map · {} · PCA ", e.name),
+            _ => " map ".to_string(),
+        };
+        let block = panel(title);
+        let inner = block.inner(area);
+        put(buf, block, area);
+        let legend_h = if app.groups.is_empty() { 0 } else { 2 };
+        let [plot, legend] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(legend_h)]).areas(inner);
+        if app.map.len() < 2 {
+            let msg = if app.words.is_empty() {
+                "words appear here as they are said"
+            } else {
+                "needs two words with vectors at this layer"
+            };
+            put(
+                buf,
+                Paragraph::new(Span::styled(msg, Style::new().fg(Color::Gray)))
+                    .alignment(Alignment::Center),
+                plot,
+            );
+        } else {
+            place_points(buf, plot, &app.map);
+        }
+        if legend_h > 0 {
+            let cats: Vec<Span> = app
+                .groups
+                .categories()
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    Span::styled(format!("{c}  "), Style::new().fg(category_colour(Some(i))))
+                })
+                .collect();
+            let groups: Vec<Span> = std::iter::once(Span::raw(format!("{NO_GROUP_MARKER} none  ")))
+                .chain(
+                    app.groups
+                        .phonetic_groups()
+                        .iter()
+                        .enumerate()
+                        .map(|(i, g)| Span::raw(format!("{} {g}  ", group_marker(Some(i))))),
+                )
+                .collect();
+            put(
+                buf,
+                Paragraph::new(vec![Line::from(cats), Line::from(groups)]),
+                legend,
+            );
+        }
+    }
+}
+
+/// Writes the map's points into `area`: the latest word exactly where it belongs, then the
+/// others, each moved up or down a row or two when its label would cover another.
+fn place_points(buf: &mut Buffer, area: Rect, points: &[MapPoint]) {
+    if area.width < 4 || area.height < 2 {
+        return;
+    }
+    let (w, h) = (area.width as usize, area.height as usize);
+    let mut taken = vec![false; w * h];
+    let order = points
+        .iter()
+        .filter(|p| p.latest)
+        .chain(points.iter().filter(|p| !p.latest && !p.reference))
+        .chain(points.iter().filter(|p| p.reference));
+    for p in order {
+        let text = format!("{}{}", group_marker(p.group), p.label);
+        let len = text.chars().count().min(w);
+        let span = w - len;
+        let col = ((p.x.clamp(-1.0, 1.0) + 1.0) / 2.0 * span as f32).round() as usize;
+        let row = ((1.0 - (p.y.clamp(-1.0, 1.0) + 1.0) / 2.0) * (h - 1) as f32).round() as usize;
+        let free = |r: usize, taken: &[bool]| (col..col + len).all(|c| !taken[r * w + c]);
+        let Some(r) = [0isize, 1, -1, 2, -2, 3, -3]
+            .iter()
+            .map(|d| row as isize + d)
+            .filter(|r| (0..h as isize).contains(r))
+            .map(|r| r as usize)
+            .find(|&r| free(r, &taken))
+        else {
+            continue;
+        };
+        for c in col..col + len {
+            taken[r * w + c] = true;
+        }
+        let mut style = Style::new().fg(category_colour(p.category));
+        if p.reference {
+            style = style.add_modifier(Modifier::DIM);
+        }
+        if p.latest {
+            style = style.add_modifier(Modifier::BOLD | Modifier::REVERSED);
+        }
+        buf.set_stringn(area.x + col as u16, area.y + r as u16, &text, len, style);
+    }
+}
