@@ -7,5 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cargo fmt --all -- --check
 cargo clippy --release --all-targets --features mic -- -D warnings
+# The library builds without the terminal UI (no ratatui/crossterm).
+cargo check --release --lib --no-default-features
 RUSTDOCFLAGS="-D warnings" cargo doc --release --no-deps --quiet
 cargo test --release

@@ -337,3 +337,26 @@ fn feature_slicing_hears_the_context_and_audio_slicing_does_not() {
         "both still describe the same word (cosine {cos})"
     );
 }
+
+#[test]
+fn a_head_listed_before_its_backbone_fails_at_start_saying_the_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("tone.wav");
+    groundprobe::audio::wav::write_mono_i16(&wav, &[0.1; 16_000], 16_000).unwrap();
+    let out = groundprobe()
+        .args([
+            "run",
+            "--json",
+            "--encoders",
+            "whisper-grounded,whisper-tiny-en",
+        ])
+        .arg(&wav)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty(), "nothing is processed");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--encoders"), "{err}");
+    assert!(err.contains("whisper-tiny-en,whisper-grounded"), "{err}");
+    assert_eq!(err.lines().count(), 1, "said once: {err}");
+}

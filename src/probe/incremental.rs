@@ -4,12 +4,18 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use super::bank::{Bank, Neighbour, dot, top_k};
-use super::cka::{GramStats, cka_from_stats, shifted};
-use super::lexicon::{Lexicon, PairKind, normalise};
+use super::cka::cka_from_stats;
+use super::lexicon::{Lexicon, normalise};
+use super::pairs::PairKind;
 use super::silhouette::Silhouette;
 use super::table::TextTable;
 use crate::error::{Error, Result};
 use crate::event::{LayerMetrics, PairMean, PairMeans, Relation};
+
+mod cka_table;
+mod pair_sums;
+use cka_table::TableCka;
+use pair_sums::PairSum;
 
 impl PairMeans {
     /// The entry for `kind`.
@@ -28,27 +34,6 @@ impl PairMeans {
 struct Token {
     label: Option<String>,
     entry: Option<usize>,
-}
-
-/// CKA state of one text table: the probe words it holds and their Gram statistics.
-#[derive(Debug, Clone, Default)]
-struct TableCka {
-    /// Probe index and slot (distinct table row) of each word in the table.
-    members: Vec<(usize, usize)>,
-    /// Distinct table rows seen, in order; `slots[row]` is a row's position in it. Words
-    /// repeat, so the text side's Gram row costs O(distinct words · d_t), not O(n · d_t).
-    rows: Vec<usize>,
-    slots: HashMap<usize, usize>,
-    /// Y with Y (layer independent).
-    yy: GramStats,
-    /// Per layer: X with Y, X with X.
-    layers: Vec<(GramStats, GramStats)>,
-}
-
-#[derive(Debug, Clone, Copy, Default)]
-struct PairSum {
-    sum: f64,
-    count: usize,
 }
 
 /// The probe of one encoder: every word said so far (one vector per layer, an optional
@@ -220,74 +205,6 @@ impl Probe {
             }
         }
         Ok(())
-    }
-
-    /// Grows each table's Gram statistics by word `i` if the table holds `label`.
-    fn push_cka(&mut self, i: usize, label: &str) {
-        for (table, state) in self.tables.iter().zip(&mut self.cka) {
-            let Some(r) = table.row_of(label) else {
-                continue;
-            };
-            let next = state.rows.len();
-            let slot = *state.slots.entry(r).or_insert(next);
-            if slot == next {
-                state.rows.push(r);
-            }
-            // Text-side Gram entries with every distinct row, then one per member.
-            self.slot_dots.clear();
-            self.slot_dots
-                .extend(state.rows.iter().map(|&rs| table.centred_dot(rs, r)));
-            self.l_row.clear();
-            self.l_row
-                .extend(state.members.iter().map(|&(_, s)| self.slot_dots[s]));
-            let l_nn = self.slot_dots[slot];
-            state.yy.push(&self.l_row, l_nn, &self.l_row, l_nn);
-            for (l, (xy, xx)) in state.layers.iter_mut().enumerate() {
-                // Rows shifted by x₀ (the first word): (xᵢ − x₀)·(xⱼ − x₀).
-                let f = &self.dot_first[l];
-                let cc = f[0];
-                let dots = &self.dots[l];
-                self.k_row.clear();
-                self.k_row.extend(
-                    state
-                        .members
-                        .iter()
-                        .map(|&(m, _)| shifted(dots[m], f[m], f[i], cc)),
-                );
-                let x = self.bank.vector(l, i);
-                let k_nn = shifted(dot(x, x), f[i], f[i], cc);
-                xy.push(&self.k_row, k_nn, &self.l_row, l_nn);
-                xx.push(&self.k_row, k_nn, &self.k_row, k_nn);
-            }
-            state.members.push((i, slot));
-        }
-    }
-
-    /// Adds word `i`'s pairs with earlier tokens of the same word and of its partners.
-    fn push_pairs(&mut self, i: usize, label: &str) {
-        let same = self
-            .by_label
-            .get(label)
-            .map(|v| v.as_slice())
-            .unwrap_or(&[]);
-        let partners = self.lexicon.pairs().partners(label);
-        let groups = std::iter::once((PairKind::SameWord, same)).chain(partners.iter().filter_map(
-            |(w, kind)| {
-                self.by_label
-                    .get(w)
-                    .map(|tokens| (*kind, tokens.as_slice()))
-            },
-        ));
-        for (kind, tokens) in groups {
-            for (sums, cosines) in self.pairs.iter_mut().zip(&self.cosines) {
-                let s = &mut sums[kind.index()];
-                for &j in tokens {
-                    debug_assert!(j < i);
-                    s.sum += cosines[j];
-                    s.count += 1;
-                }
-            }
-        }
     }
 
     /// Forgets every word (keeps layers, lexicon and tables).

@@ -2,6 +2,8 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 pub mod fakes;
+#[cfg(feature = "ui")]
+pub mod screen;
 
 use std::path::{Path, PathBuf};
 
