@@ -67,6 +67,12 @@ pub struct Summary {
     pub word_latency_ms: Option<Percentiles>,
     /// Samples dropped because the engine fell behind (live sources only).
     pub dropped_samples: u64,
+    /// Samples a source delivered as NaN, infinite or far beyond full scale (a device in
+    /// the wrong format), replaced by silence or clamped before anything saw them.
+    pub repaired_samples: u64,
+    /// The run was stopped by a signal before its end (the summary covers what was seen).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
     /// Sources that could not be processed, with the reason.
     pub failed: Vec<String>,
     /// Per encoder and layer: silhouettes, CKA against each text table, word-pair means

@@ -360,3 +360,37 @@ fn a_head_listed_before_its_backbone_fails_at_start_saying_the_order() {
     assert!(err.contains("whisper-tiny-en,whisper-grounded"), "{err}");
     assert_eq!(err.lines().count(), 1, "said once: {err}");
 }
+
+#[test]
+fn sigterm_during_a_run_still_writes_the_summary_marked_interrupted() {
+    let Some(dir) = common::fsdd() else { return };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_groundprobe"))
+        .env("GROUNDPROBE_MODELS", common::models())
+        .args(["run", "--json"])
+        .arg(&dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    let pid = child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(143));
+    let last = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .map(String::from)
+        .unwrap();
+    let summary: Value = serde_json::from_str(&last).unwrap();
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["interrupted"], true);
+    assert!(
+        summary["words"].as_u64().unwrap() > 0,
+        "covers what was processed"
+    );
+}

@@ -239,3 +239,31 @@ fn clear_forgets_session_words_and_keeps_the_reference_bank() {
             .any(|n| n.label.as_deref() == Some("a"))
     );
 }
+
+#[test]
+fn nan_infinite_and_wild_samples_are_repaired_before_the_engine_and_the_run_goes_on() {
+    let (mut e, _) = engine(EngineConfig::default());
+    let mut samples = bursts(2, 0.4, 0.6);
+    // Raw 16-bit integers read as floats, NaN and infinities in the middle of the stream.
+    for (i, x) in samples.iter_mut().enumerate().skip(4_000).take(6_000) {
+        *x = match i % 4 {
+            0 => f32::NAN,
+            1 => f32::INFINITY,
+            2 => 3.0e38,
+            _ => -20_000.0,
+        };
+    }
+    // At 48 kHz, so that the FFT resampler (which fails on such input) is on the path.
+    let mut src = ClipSource::new("garbage", 48_000, samples.into(), Pace::Fast);
+    let mut sink = Memory::new();
+    let control = Control::default();
+    let mut driver = Driver::new(&mut e, &mut sink, &control);
+    assert_eq!(driver.play(&mut src).unwrap(), Ended::Finished);
+    driver.finish(0.0, Vec::new()).unwrap();
+    let summary = sink.summary.unwrap();
+    assert_eq!(summary.repaired_samples, 6_000);
+    assert!(
+        summary.words >= 2,
+        "the words after the garbage are still found"
+    );
+}

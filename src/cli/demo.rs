@@ -14,6 +14,7 @@ use groundprobe::sink::JsonLines;
 use groundprobe::source::{ClipSource, Pace};
 
 use super::EngineArgs;
+use super::signals::Signals;
 
 /// Options of `groundprobe demo`.
 #[derive(Debug, Args)]
@@ -54,7 +55,8 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
 fn headless(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCode> {
     let mut engine = args.engine.clone().or_bundled_text_tables().build(false)?;
     let mut sink = JsonLines::new(std::io::stdout().lock());
-    let control = Control::default();
+    let signals = Signals::install()?;
+    let control = Control::new(signals.stop.clone());
     let started = Instant::now();
     let mut driver = Driver::new(&mut engine, &mut sink, &control);
     for mut clip in clips {
@@ -68,7 +70,7 @@ fn headless(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCode>
     }
     driver.finish(started.elapsed().as_secs_f64(), Vec::new())?;
     std::io::stdout().flush().ok();
-    Ok(ExitCode::SUCCESS)
+    Ok(signals.exit_code().unwrap_or(ExitCode::SUCCESS))
 }
 
 #[cfg(not(feature = "ui"))]
@@ -92,6 +94,7 @@ fn interactive(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCo
         Mode::Demo,
         args.engine.k,
     );
+    let signals = Signals::install()?;
     let link = thread::spawn(engine, move |driver| {
         let mut played = 0;
         for mut clip in clips {
@@ -105,8 +108,8 @@ fn interactive(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCo
     })
     .context("starting the engine thread")?;
     let mut app = App::new(setup);
-    let result =
-        ui::with_terminal(|t| ui::run_loop(t, &mut app, &link)).context("opening the terminal")?;
+    let result = ui::with_terminal(|t| ui::run_loop(t, &mut app, &link, &signals.stop))
+        .context("opening the terminal")?;
     link.stop(Duration::from_secs(2));
     result?;
     eprintln!(

@@ -116,6 +116,7 @@ mod imp {
 
     use super::{DEFAULT_PROMPTS, LiveArgs, read_prompts};
     use crate::cli::screen;
+    use crate::cli::signals::Signals;
 
     pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
         let prompts: Vec<String> = if args.free {
@@ -173,11 +174,12 @@ mod imp {
         .context("starting the engine thread")?;
 
         let mut app = App::new(setup);
+        let signals = Signals::install()?;
         // The audio library reports retries on stderr, which would scribble over the
         // screen: send stderr to a log file while the screen is up.
         let log = std::env::temp_dir().join("groundprobe-live.log");
         let quiet = stderr_to(&log);
-        let result = ui::with_terminal(|t| ui::run_loop(t, &mut app, &link))
+        let result = ui::with_terminal(|t| ui::run_loop(t, &mut app, &link, &signals.stop))
             .context("opening the terminal")?;
         drop(quiet);
         link.stop(Duration::from_secs(2));

@@ -6,7 +6,9 @@ mod engine_args;
 mod live;
 mod models;
 mod run;
+#[cfg(feature = "ui")]
 mod screen;
+mod signals;
 
 use std::process::ExitCode;
 

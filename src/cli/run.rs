@@ -13,6 +13,7 @@ use groundprobe::sink::{JsonLines, Sink, Table};
 use groundprobe::source::{ClipSource, Pace};
 
 use super::EngineArgs;
+use super::signals::Signals;
 
 /// Options of `groundprobe run`.
 #[derive(Debug, Args)]
@@ -41,21 +42,18 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         Box::new(Table::new(stdout, args.engine.k))
     };
-    let control = Control::default();
+    let signals = Signals::install()?;
+    let control = Control::new(signals.stop.clone());
     let started = Instant::now();
     let mut failed = Vec::new();
     let mut driver = Driver::new(&mut engine, sink.as_mut(), &control);
     for item in &items {
-        let source = wav::read(&item.path)
-            .map_err(anyhow::Error::from)
-            .and_then(|clip| {
-                let labels = corpus::labels_for(item)?;
-                Ok(ClipSource::from_clip(&clip, Pace::Fast).with_labels(labels))
-            });
-        let outcome = source.and_then(|mut s| Ok(driver.play(&mut s)?));
-        match outcome {
+        match play_file(&mut driver, item) {
             Ok(Ended::Finished) => {}
             Ok(Ended::Stopped | Ended::SinkClosed) => break,
+            Err(e) if matches!(e.downcast_ref(), Some(groundprobe::Error::Output { .. })) => {
+                return Err(e);
+            }
             Err(e) => {
                 let e = e.context(format!("processing {}", item.path.display()));
                 eprintln!("groundprobe: skipped: {e:#}");
@@ -66,10 +64,21 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let n_failed = failed.len();
     driver.finish(started.elapsed().as_secs_f64(), failed)?;
     std::io::stdout().flush().ok();
-    if n_failed == 0 {
+    if let Some(code) = signals.exit_code() {
+        eprintln!("groundprobe: interrupted; the summary covers what was processed");
+        Ok(code)
+    } else if n_failed == 0 {
         Ok(ExitCode::SUCCESS)
     } else {
         eprintln!("groundprobe: {n_failed} of {} files failed", items.len());
         Ok(ExitCode::FAILURE)
     }
+}
+
+/// Decodes one file and plays it through the driver with its labels.
+fn play_file(driver: &mut Driver, item: &corpus::Item) -> anyhow::Result<Ended> {
+    let clip = wav::read(&item.path)?;
+    let labels = corpus::labels_for(item)?;
+    let mut source = ClipSource::from_clip(&clip, Pace::Fast).with_labels(labels);
+    Ok(driver.play(&mut source)?)
 }

@@ -19,6 +19,26 @@ use crate::source::{Pull, Source};
 /// Samples pulled from a source per step (native rate).
 const PULL: usize = 4096;
 
+/// Largest magnitude let through: audio is full scale ±1, and anything far beyond it is a
+/// device delivering another format (raw integers read as floats).
+pub const CLAMP: f32 = 4.0;
+
+/// Replaces non-finite samples by silence and clamps wild ones to ±[`CLAMP`], so that no
+/// resampler, VAD or encoder ever sees them. Returns how many were repaired.
+pub fn repair(samples: &mut [f32]) -> u64 {
+    let mut repaired = 0;
+    for x in samples.iter_mut() {
+        if !x.is_finite() {
+            *x = 0.0;
+            repaired += 1;
+        } else if x.abs() > CLAMP {
+            *x = x.clamp(-CLAMP, CLAMP);
+            repaired += 1;
+        }
+    }
+    repaired
+}
+
 /// A request to the driver from another thread (the screen).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
@@ -81,6 +101,7 @@ pub struct Driver<'a> {
     resampled: Vec<f32>,
     sink_closed: bool,
     paused: bool,
+    interrupted: bool,
 }
 
 impl<'a> Driver<'a> {
@@ -95,6 +116,7 @@ impl<'a> Driver<'a> {
             resampled: Vec::with_capacity(PULL * 2),
             sink_closed: false,
             paused: false,
+            interrupted: false,
         }
     }
 
@@ -117,6 +139,7 @@ impl<'a> Driver<'a> {
         let mut dropped_seen = 0;
         let ended = loop {
             if self.control.stopped() {
+                self.interrupted = true;
                 break Ended::Stopped;
             }
             while let Some(cmd) = self.control.command() {
@@ -130,6 +153,10 @@ impl<'a> Driver<'a> {
             }
             match source.pull(&mut self.buf)? {
                 Pull::Samples(n) => {
+                    let repaired = repair(&mut self.buf[..n]);
+                    if repaired > 0 {
+                        self.engine.add_repaired(repaired);
+                    }
                     self.resampled.clear();
                     resampler.push(&self.buf[..n], &mut self.resampled)?;
                     self.engine.push(&self.resampled, &mut self.events)?;
@@ -164,12 +191,14 @@ impl<'a> Driver<'a> {
         })
     }
 
-    /// Writes the summary of everything played so far to the sink.
+    /// Writes the summary of everything played so far to the sink (marked interrupted
+    /// when a stop cut a source short).
     ///
     /// # Errors
     /// When the sink cannot write it.
     pub fn finish(&mut self, processing_seconds: f64, failed: Vec<String>) -> Result<()> {
-        let summary = self.engine.summary(processing_seconds, failed);
+        let mut summary = self.engine.summary(processing_seconds, failed);
+        summary.interrupted = self.interrupted;
         self.sink.finish(&summary).map_err(Error::output)
     }
 

@@ -38,6 +38,9 @@ pub struct Stats {
     pub word_latency_ms: Vec<f64>,
     /// Samples the sources dropped (ring overruns), summed over sources.
     pub dropped_samples: u64,
+    /// Samples repaired on the way in (non-finite → 0, beyond ±[`crate::driver::CLAMP`]
+    /// clamped).
+    pub repaired_samples: u64,
 }
 
 /// A reference-bank word, kept so that a clear can restore the bank without re-encoding.
@@ -136,6 +139,11 @@ impl Engine {
     /// Counts samples a source dropped (added to the session total).
     pub fn add_dropped(&mut self, samples: u64) {
         self.stats.dropped_samples += samples;
+    }
+
+    /// Counts samples the driver repaired before the engine saw them.
+    pub fn add_repaired(&mut self, samples: u64) {
+        self.stats.repaired_samples += samples;
     }
 
     /// Forgets every session word; the reference bank stays (restored without
@@ -243,6 +251,8 @@ impl Engine {
                 .collect(),
             word_latency_ms: Percentiles::of(&stats.word_latency_ms),
             dropped_samples: stats.dropped_samples,
+            repaired_samples: stats.repaired_samples,
+            interrupted: false,
             failed,
             metrics: self
                 .metrics()

@@ -18,7 +18,7 @@
 //!     Ok("demo finished".into())
 //! })?;
 //! let mut app = App::new(setup);
-//! ui::with_terminal(|t| ui::run_loop(t, &mut app, &link))??;
+//! ui::with_terminal(|t| ui::run_loop(t, &mut app, &link, &Default::default()))??;
 //! # Ok(()) }
 //! ```
 
@@ -27,6 +27,7 @@ pub mod groups;
 pub mod pca;
 pub mod render;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::TryRecvError;
 use std::time::{Duration, Instant};
 
@@ -77,7 +78,8 @@ pub fn with_terminal<R>(f: impl FnOnce(&mut ratatui::DefaultTerminal) -> R) -> s
 
 /// The event loop: drains the driver's messages into `app`, handles keys (sending the
 /// driver its commands), and redraws when something changed, at most [`MAX_FPS`] a
-/// second. Returns when the user quits.
+/// second. Returns when the user quits or `quit` is raised (a signal: the caller's
+/// terminal guard then restores the screen).
 ///
 /// # Errors
 /// Terminal I/O errors, or the engine thread vanishing without a word (a panic).
@@ -85,6 +87,7 @@ pub fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     link: &Link,
+    quit: &AtomicBool,
 ) -> Result<(), UiError> {
     let term = |e: &dyn std::fmt::Display| UiError::Terminal(e.to_string());
     let frame = Duration::from_secs(1) / MAX_FPS;
@@ -129,7 +132,7 @@ pub fn run_loop<B: Backend>(
                 _ => {}
             }
         }
-        if app.quit {
+        if app.quit || quit.load(Ordering::Relaxed) {
             return Ok(());
         }
     }
