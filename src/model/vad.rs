@@ -3,8 +3,10 @@
 //!
 //! Silero misses quiet speech (FSDD's speaker 'theo' peaks at −34 dBFS and is not detected
 //! at all; +20 dB makes every word detectable), so the VAD's input — and only its input —
-//! passes through a fast automatic gain: the loudest frame RMS of the last half second is
-//! brought up to [`TARGET_RMS`], with the gain bounded by `max_gain` and never below 1.
+//! passes through an automatic gain ([`VadParams`]): the loudest frame RMS of the last half
+//! second is brought up to [`TARGET_RMS`], the gain bounded by a maximum, never below 1,
+//! rising slowly and falling at once. Silero's recurrent state is cleared after a second
+//! without speech, as its state drifts on long streams.
 
 use std::path::{Path, PathBuf};
 
@@ -18,8 +20,53 @@ use crate::error::{Error, Result};
 /// Frame RMS the automatic gain aims for (about −20 dBFS, ordinary speech).
 pub const TARGET_RMS: f32 = 0.1;
 
-/// Frames of level history the automatic gain looks at (16 × 32 ms ≈ 0.5 s).
-const LEVEL_FRAMES: usize = 16;
+/// How the VAD conditions its input (the automatic gain) and its recurrent state.
+///
+/// A fast, large gain lifts a recording's own background (−65…−45 dBFS) into false words
+/// when it follows a quieter gap, and lifts the room tail once the half-second level
+/// memory has forgotten the word (issue 17). Silero's recurrent state also drifts on long
+/// streams until clear words get probabilities below 0.1; clearing it after a stretch of
+/// non-speech brings it back. Measured in tests/segment_streams.rs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VadParams {
+    /// Largest gain (1 turns the gain off). A new source starts at this gain.
+    pub max_gain: f32,
+    /// Audio whose loudest frame sets the gain.
+    pub level_memory_ms: u32,
+    /// Fastest rise of the gain in dB per second of audio; it falls at once.
+    /// `f32::INFINITY` lets it jump.
+    pub rise_db_per_s: f32,
+    /// Clears the recurrent state after this much audio without a frame at or above
+    /// [`QUIET_PROB`] (0: never).
+    pub reset_after_quiet_ms: u32,
+}
+
+/// Speech probability below which a frame counts towards a state reset.
+pub const QUIET_PROB: f32 = 0.1;
+
+impl VadParams {
+    /// The settings before issue 17: a gain of up to ×16 jumping at once, no reset.
+    pub const FAST_GAIN: Self = Self {
+        max_gain: 16.0,
+        level_memory_ms: 512,
+        rise_db_per_s: f32::INFINITY,
+        reset_after_quiet_ms: 0,
+    };
+}
+
+/// ×8 rising at most 24 dB/s keeps FSDD's quiet speakers and most backgrounds down; the
+/// reset after 1,024 ms of non-speech ends the drift without touching FSDD (shorter resets
+/// miss FSDD words 300 ms apart; measured in tests/segment_streams.rs).
+impl Default for VadParams {
+    fn default() -> Self {
+        Self {
+            max_gain: 8.0,
+            level_memory_ms: 512,
+            rise_db_per_s: 24.0,
+            reset_after_quiet_ms: 1024,
+        }
+    }
+}
 
 /// Silero VAD: speech probability per frame of [`Vad::frame_len`] samples at 16 kHz.
 pub struct Vad {
@@ -31,9 +78,20 @@ pub struct Vad {
     input: Vec<f32>,
     rnn: Tensor,
     zero_rnn: Tensor,
-    levels: [f32; LEVEL_FRAMES],
+    /// Frame RMS levels of the last `params.level_memory_ms` (a ring).
+    levels: Vec<f32>,
     next_level: usize,
-    max_gain: f32,
+    params: VadParams,
+    /// Largest gain change from one frame to the next allowed by `params.rise_db_per_s`.
+    rise_per_frame: f32,
+    /// The gain the last frame got.
+    last_gain: f32,
+    /// Frames since the last one at or above [`QUIET_PROB`] or the last reset.
+    quiet_frames: usize,
+    /// `params.reset_after_quiet_ms` in frames (0: never).
+    reset_frames: usize,
+    /// Seconds of audio per frame.
+    frame_s: f32,
 }
 
 impl Vad {
@@ -62,7 +120,7 @@ impl Vad {
             .map_err(|e| Error::model(&path, "starting the model", e))?;
         let rnn = Tensor::zero::<f32>(&spec.state_shape)
             .map_err(|e| Error::model(&path, "allocating state", e))?;
-        Ok(Self {
+        let mut vad = Self {
             path,
             state,
             frame: spec.frame,
@@ -70,10 +128,17 @@ impl Vad {
             input: vec![0.0; spec.context + spec.frame],
             zero_rnn: rnn.clone(),
             rnn,
-            levels: [0.0; LEVEL_FRAMES],
+            levels: vec![0.0],
             next_level: 0,
-            max_gain: 16.0,
-        })
+            params: VadParams::default(),
+            rise_per_frame: 1.0,
+            last_gain: f32::INFINITY,
+            quiet_frames: 0,
+            reset_frames: 0,
+            frame_s: spec.frame as f32 / m.sample_rate as f32,
+        };
+        vad.set_params(VadParams::default());
+        Ok(vad)
     }
 
     /// New samples per frame (512 at 16 kHz: 32 ms).
@@ -85,20 +150,34 @@ impl Vad {
     pub fn reset(&mut self) {
         self.input.iter_mut().for_each(|x| *x = 0.0);
         self.rnn = self.zero_rnn.clone();
-        self.levels = [0.0; LEVEL_FRAMES];
+        self.levels.iter_mut().for_each(|x| *x = 0.0);
+        self.last_gain = self.params.max_gain;
+        self.quiet_frames = 0;
     }
 
-    /// Sets the largest gain the automatic gain may apply (1 turns it off).
-    pub fn set_max_gain(&mut self, max_gain: f32) {
-        self.max_gain = max_gain.max(1.0);
+    /// Sets the gain and reset behaviour (from the next frame; a maximum below 1 is 1).
+    pub fn set_params(&mut self, params: VadParams) {
+        let max_gain = params.max_gain.max(1.0);
+        self.params = VadParams { max_gain, ..params };
+        let frames = |ms: u32| (ms as f32 / 1000.0 / self.frame_s).ceil() as usize;
+        self.reset_frames = frames(params.reset_after_quiet_ms);
+        let memory = frames(params.level_memory_ms).max(1);
+        if memory != self.levels.len() {
+            self.levels = vec![0.0; memory];
+            self.next_level = 0;
+        }
+        self.rise_per_frame = 10f32.powf(params.rise_db_per_s.max(0.0) * self.frame_s / 20.0);
+        self.last_gain = self.last_gain.min(max_gain);
     }
 
     /// The gain the next frame will get, given its RMS level.
     fn gain(&mut self, rms: f32) -> f32 {
         self.levels[self.next_level] = rms;
-        self.next_level = (self.next_level + 1) % LEVEL_FRAMES;
+        self.next_level = (self.next_level + 1) % self.levels.len();
         let loudest = self.levels.iter().copied().fold(1e-6, f32::max);
-        (TARGET_RMS / loudest).clamp(1.0, self.max_gain)
+        let wanted = (TARGET_RMS / loudest).clamp(1.0, self.params.max_gain);
+        self.last_gain = wanted.min(self.last_gain * self.rise_per_frame);
+        self.last_gain
     }
 
     /// Speech probability of the next frame (`frame.len()` must be [`Vad::frame_len`]).
@@ -132,6 +211,15 @@ impl Vad {
             .map_err(|e| Error::model(&self.path, "reading output", e))?;
         let prob = p.iter().next().copied().unwrap_or(0.0);
         self.rnn = out[1].clone().into_tensor();
+        self.quiet_frames = if prob < QUIET_PROB {
+            self.quiet_frames + 1
+        } else {
+            0
+        };
+        if self.reset_frames > 0 && self.quiet_frames >= self.reset_frames {
+            self.rnn = self.zero_rnn.clone();
+            self.quiet_frames = 0;
+        }
         Ok(prob)
     }
 }
