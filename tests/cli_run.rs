@@ -364,7 +364,7 @@ fn a_head_listed_before_its_backbone_fails_at_start_saying_the_order() {
 #[test]
 fn sigterm_during_a_run_still_writes_the_summary_marked_interrupted() {
     let Some(dir) = common::fsdd() else { return };
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_groundprobe"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_groundprobe"))
         .env("GROUNDPROBE_MODELS", common::models())
         .args(["run", "--json"])
         .arg(&dir)

@@ -16,8 +16,8 @@ mod score;
 
 use std::path::{Path, PathBuf};
 
-use groundprobe::segment::SegmentParams;
-use groundprobe::vad::{Vad, VadParams};
+use groundprobe::engine::segment::SegmentParams;
+use groundprobe::model::vad::{Vad, VadParams};
 use score::{Source, Tally};
 
 fn vad() -> Vad {

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use groundprobe::audio::resample::resample_all;
 use groundprobe::audio::wav;
-use groundprobe::segment::{Segment, SegmentParams, Segmenter};
-use groundprobe::vad::{Vad, VadParams};
+use groundprobe::engine::segment::{Segment, SegmentParams, Segmenter};
+use groundprobe::model::vad::{Vad, VadParams};
 
 use crate::common;
 
