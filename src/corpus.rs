@@ -4,6 +4,7 @@
 //! word per whitespace-separated token, in spoken order), the file name `<label>_….wav`,
 //! or the name of the folder holding the file when that folder was found by recursion.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::audio::wav;
@@ -20,49 +21,86 @@ pub struct Item {
     pub root: Option<PathBuf>,
 }
 
-/// Expands files and folders (recursively, `*.wav`, sorted) into items.
-///
-/// # Errors
-/// [`Error::Io`] for a path that does not exist or cannot be read; [`Error::Data`] for a
-/// folder with no WAV file in it.
-pub fn expand(paths: &[PathBuf]) -> Result<Vec<Item>> {
-    let mut items = Vec::new();
-    for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
-        if meta.is_dir() {
-            let mut found = Vec::new();
-            walk(p, &mut found)?;
-            if found.is_empty() {
-                return Err(Error::data(p, "folder contains no .wav file"));
-            }
-            found.sort();
-            items.extend(found.into_iter().map(|path| Item {
-                path,
-                root: Some(p.clone()),
-            }));
-        } else {
-            items.push(Item {
-                path: p.clone(),
-                root: None,
-            });
-        }
-    }
-    Ok(items)
+/// What a run's paths expand to: the files to process, the paths that could not be read
+/// (each with its reason, once) and the files found more than once (taken once).
+#[derive(Debug, Default)]
+pub struct Expanded {
+    /// Files to process, each once, in the order given (folders sorted).
+    pub items: Vec<Item>,
+    /// Paths that could not be used: missing, unreadable, or a folder with no WAV file.
+    pub failed: Vec<Error>,
+    /// Files reached a second time (the same path given twice, or through a link).
+    pub duplicates: Vec<PathBuf>,
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
-        let path = entry.map_err(|e| Error::io(dir, e))?.path();
+/// Expands files and folders (recursively, `*.wav`, sorted) into items. Symbolic links
+/// are followed but no folder is entered twice (no loops), and every file is taken once
+/// by its canonical path; a bad path is reported and the others still expand.
+pub fn expand(paths: &[PathBuf]) -> Expanded {
+    let mut out = Expanded::default();
+    let mut seen_files = HashSet::new();
+    let mut seen_dirs = HashSet::new();
+    for p in paths {
+        let meta = match std::fs::metadata(p) {
+            Ok(m) => m,
+            Err(e) => {
+                out.failed.push(Error::io(p, e));
+                continue;
+            }
+        };
+        let found = if meta.is_dir() {
+            let (mut found, before) = (Vec::new(), out.failed.len());
+            walk(p, &mut seen_dirs, &mut found, &mut out.failed);
+            if found.is_empty() && out.failed.len() == before {
+                out.failed
+                    .push(Error::data(p, "folder contains no .wav file"));
+            }
+            found.sort();
+            found
+                .into_iter()
+                .map(|path| (path, Some(p.clone())))
+                .collect()
+        } else {
+            vec![(p.clone(), None)]
+        };
+        for (path, root) in found {
+            let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if seen_files.insert(canonical) {
+                out.items.push(Item { path, root });
+            } else {
+                out.duplicates.push(path);
+            }
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<PathBuf>, failed: &mut Vec<Error>) {
+    let canonical = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    if !seen.insert(canonical) {
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => return failed.push(Error::io(dir, e)),
+    };
+    for entry in entries {
+        let path = match entry {
+            Ok(e) => e.path(),
+            Err(e) => {
+                failed.push(Error::io(dir, e));
+                continue;
+            }
+        };
         if path.is_dir() {
-            walk(&path, out)?;
+            walk(&path, seen, out, failed);
         } else if path
             .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("wav"))
+            .is_some_and(|e| e.eq_ignore_ascii_case("wav") || e.eq_ignore_ascii_case("wave"))
         {
             out.push(path);
         }
     }
-    Ok(())
 }
 
 /// The labels for an item's words.
@@ -159,5 +197,29 @@ mod tests {
             labels_for(&it("/x/take1.wav", None)).unwrap(),
             Labels::None
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_and_repeated_paths_give_each_file_once_and_bad_paths_are_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        for f in ["a.wav", "sub/b.WAV"] {
+            std::fs::write(dir.path().join(f), b"x").unwrap();
+        }
+        std::os::unix::fs::symlink(dir.path(), sub.join("up")).unwrap();
+        let root = dir.path().to_path_buf();
+        let missing = root.join("missing.wav");
+        let got = expand(&[root.clone(), root.join("a.wav"), missing.clone()]);
+        let names: Vec<_> = got
+            .items
+            .iter()
+            .map(|i| i.path.file_name().unwrap())
+            .collect();
+        assert_eq!(names, ["a.wav", "b.WAV"], "{got:?}");
+        assert_eq!(got.duplicates, [root.join("a.wav")]);
+        assert_eq!(got.failed.len(), 1);
+        assert!(got.failed[0].to_string().contains("missing.wav"));
     }
 }

@@ -34,8 +34,15 @@ pub struct RunArgs {
 /// Runs every file through the engine; a file that fails is reported and the rest go on,
 /// then the exit code is non-zero.
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let items = corpus::expand(&args.paths)?;
+    let expanded = corpus::expand(&args.paths);
     let mut engine = args.engine.build(args.vectors)?;
+    for dup in &expanded.duplicates {
+        eprintln!(
+            "groundprobe: {} was already taken; processed once",
+            dup.display()
+        );
+    }
+    let items = expanded.items;
     let stdout = std::io::stdout().lock();
     let mut sink: Box<dyn Sink> = if args.json {
         Box::new(JsonLines::new(stdout))
@@ -45,7 +52,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let signals = Signals::install()?;
     let control = Control::new(signals.stop.clone());
     let started = Instant::now();
-    let mut failed = Vec::new();
+    let mut failed: Vec<String> = expanded
+        .failed
+        .iter()
+        .map(|e| {
+            let e = groundprobe::error::chain(e);
+            eprintln!("groundprobe: skipped: {e}");
+            e
+        })
+        .collect();
+    let total = items.len() + failed.len();
     let mut driver = Driver::new(&mut engine, sink.as_mut(), &control);
     for item in &items {
         match play_file(&mut driver, item) {
@@ -70,7 +86,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     } else if n_failed == 0 {
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!("groundprobe: {n_failed} of {} files failed", items.len());
+        eprintln!("groundprobe: {n_failed} of {total} paths failed");
         Ok(ExitCode::FAILURE)
     }
 }
