@@ -20,8 +20,8 @@ use super::signals::Signals;
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Print one JSON line per word and a summary instead of the screen (automatic when
-    /// standard output is not a terminal).
-    #[arg(long)]
+    /// standard output is not a terminal; `--json` is the same).
+    #[arg(long, alias = "json")]
     headless: bool,
     /// Skip real-time pacing: stream the clips as fast as the engine takes them.
     #[arg(long)]

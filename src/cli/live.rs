@@ -58,6 +58,10 @@ pub struct LiveArgs {
     /// Clips embedded as the reference bank in free mode (default: <models>/demo).
     #[arg(long, value_name = "DIR")]
     reference: Option<PathBuf>,
+    /// No screen: one JSON line per word and a summary at the end (Ctrl-C or SIGTERM
+    /// ends the session), as `run --json` prints them.
+    #[arg(long)]
+    json: bool,
     #[command(flatten)]
     engine: EngineArgs,
 }
@@ -79,7 +83,7 @@ fn read_prompts(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
 }
 
 /// Runs a live session.
-#[cfg(not(all(feature = "mic", feature = "ui")))]
+#[cfg(not(feature = "mic"))]
 pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
     // Check the cheap arguments anyway, so a typo is reported first.
     if let Some(p) = &args.prompt_list {
@@ -90,32 +94,32 @@ pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
         &args.reference,
         args.free,
         &args.engine,
+        args.json,
         DEFAULT_PROMPTS,
     );
     anyhow::bail!("{NO_MIC_SUPPORT}")
 }
 
 /// Runs a live session.
-#[cfg(all(feature = "mic", feature = "ui"))]
+#[cfg(feature = "mic")]
 pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
     imp::run(args)
 }
 
-#[cfg(all(feature = "mic", feature = "ui"))]
+#[cfg(feature = "mic")]
 mod imp {
     use std::process::ExitCode;
-    use std::time::Duration;
 
     use anyhow::Context;
     use groundprobe::corpus;
-    use groundprobe::driver::{Ended, thread};
+    use groundprobe::driver::{Control, Driver, Ended};
+    use groundprobe::engine::Engine;
     use groundprobe::labels::Labels;
+    use groundprobe::sink::JsonLines;
     use groundprobe::source::mic::MicSource;
     use groundprobe::source::{ClipSource, Pace};
-    use groundprobe::ui::{self, App, Mode};
 
     use super::{DEFAULT_PROMPTS, LiveArgs, read_prompts};
-    use crate::cli::screen;
     use crate::cli::signals::Signals;
 
     pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
@@ -141,7 +145,7 @@ mod imp {
         };
         let mut engine_args = args.engine.clone().or_bundled_text_tables();
         engine_args.prompts = prompts.clone();
-        let engine = engine_args.build(true)?;
+        let engine = engine_args.build(!args.json)?;
         // Open the device before taking over the terminal, so that a missing microphone
         // is a plain error message.
         let labels = if args.free {
@@ -149,7 +153,66 @@ mod imp {
         } else {
             Labels::Prompted
         };
-        let mut mic = MicSource::open(args.device.as_deref(), labels)?;
+        let mic = MicSource::open(args.device.as_deref(), labels)?;
+        if args.json {
+            return headless(engine, reference, mic);
+        }
+        interactive(&args, engine, reference, mic, prompts)
+    }
+
+    /// Plays the reference bank, then the microphone, into `driver` until stopped.
+    fn session(
+        driver: &mut Driver,
+        reference: Vec<ClipSource>,
+        mic: &mut MicSource,
+    ) -> groundprobe::Result<()> {
+        for mut clip in reference {
+            if driver.play(&mut clip)? != Ended::Finished {
+                return Ok(());
+            }
+        }
+        driver.play(mic)?;
+        Ok(())
+    }
+
+    fn headless(
+        mut engine: Engine,
+        reference: Vec<ClipSource>,
+        mut mic: MicSource,
+    ) -> anyhow::Result<ExitCode> {
+        let started = std::time::Instant::now();
+        let signals = Signals::install()?;
+        let control = Control::new(signals.stop.clone());
+        let mut sink = JsonLines::new(std::io::stdout().lock());
+        let mut driver = Driver::new(&mut engine, &mut sink, &control);
+        session(&mut driver, reference, &mut mic)?;
+        driver.finish(started.elapsed().as_secs_f64(), Vec::new())?;
+        Ok(signals.exit_code().unwrap_or(ExitCode::SUCCESS))
+    }
+
+    #[cfg(not(feature = "ui"))]
+    fn interactive(
+        _: &LiveArgs,
+        _: Engine,
+        _: Vec<ClipSource>,
+        _: MicSource,
+        _: Vec<String>,
+    ) -> anyhow::Result<ExitCode> {
+        anyhow::bail!("this build has no terminal UI (feature `ui`): use `live --json`")
+    }
+
+    #[cfg(feature = "ui")]
+    fn interactive(
+        args: &LiveArgs,
+        engine: Engine,
+        reference: Vec<ClipSource>,
+        mut mic: MicSource,
+        prompts: Vec<String>,
+    ) -> anyhow::Result<ExitCode> {
+        use groundprobe::driver::thread;
+        use groundprobe::ui::{self, App, Mode};
+        use std::time::Duration;
+
         let d = mic.device().clone();
         let mode = if args.free {
             Mode::Free
@@ -160,15 +223,10 @@ mod imp {
             "live · {} · {} Hz {}ch {}",
             d.name, d.sample_rate, d.channels, d.format
         );
-        let mut setup = screen::setup(&engine, title, mode, args.engine.k);
+        let mut setup = crate::cli::screen::setup(&engine, title, mode, args.engine.k);
         setup.prompts = prompts;
         let link = thread::spawn(engine, move |driver| {
-            for mut clip in reference {
-                if driver.play(&mut clip)? != Ended::Finished {
-                    return Ok("stopped".into());
-                }
-            }
-            driver.play(&mut mic)?;
+            session(driver, reference, &mut mic)?;
             Ok(format!("{} words", driver.engine().words()))
         })
         .context("starting the engine thread")?;
@@ -197,14 +255,15 @@ mod imp {
         Ok(ExitCode::SUCCESS)
     }
 
+
     /// Sends file descriptor 2 to `path` until the guard is dropped (a panic message still
     /// reaches the real stderr).
-    #[cfg(unix)]
+    #[cfg(all(unix, feature = "ui"))]
     struct StderrRedirect {
         saved: i32,
     }
 
-    #[cfg(unix)]
+    #[cfg(all(unix, feature = "ui"))]
     impl Drop for StderrRedirect {
         fn drop(&mut self) {
             // SAFETY: `saved` is a descriptor this process duplicated and still owns.
@@ -215,12 +274,12 @@ mod imp {
         }
     }
 
-    #[cfg(not(unix))]
+    #[cfg(all(not(unix), feature = "ui"))]
     fn stderr_to(_path: &std::path::Path) -> Option<()> {
         None
     }
 
-    #[cfg(unix)]
+    #[cfg(all(unix, feature = "ui"))]
     fn stderr_to(path: &std::path::Path) -> Option<StderrRedirect> {
         use std::os::fd::AsRawFd;
         let file = std::fs::File::create(path).ok()?;
