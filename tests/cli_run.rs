@@ -394,3 +394,26 @@ fn sigterm_during_a_run_still_writes_the_summary_marked_interrupted() {
         "covers what was processed"
     );
 }
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_groundprobe"))
+        .env("GROUNDPROBE_MODELS", common::models())
+        .args(["demo", "--json", "--fast"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    std::io::BufRead::read_line(&mut out, &mut first).unwrap();
+    drop(out); // like `| head -1`
+    let done = child.wait_with_output().unwrap();
+    assert!(first.starts_with("{\"type\":\"word\"") || first.contains("\"type\":\"word\""));
+    assert!(done.status.success(), "{:?}", done.status);
+    assert!(
+        done.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+}

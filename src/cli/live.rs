@@ -255,7 +255,6 @@ mod imp {
         Ok(ExitCode::SUCCESS)
     }
 
-
     /// Sends file descriptor 2 to `path` until the guard is dropped (a panic message still
     /// reaches the real stderr).
     #[cfg(all(unix, feature = "ui"))]

@@ -17,9 +17,11 @@ impl<W: Write> JsonLines<W> {
         Self { out }
     }
 
+    /// Serialises first, so that a write error keeps its kind (a closed pipe).
     fn write_line(&mut self, value: &impl serde::Serialize) -> std::io::Result<()> {
-        serde_json::to_writer(&mut self.out, value).map_err(std::io::Error::other)?;
-        writeln!(self.out)
+        let mut line = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+        line.push(b'\n');
+        self.out.write_all(&line)
     }
 }
 
