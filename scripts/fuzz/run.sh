@@ -3,7 +3,8 @@
 #   scripts/fuzz/run.sh TARGET [SECONDS]     TARGET: wav_whole wav_stream manifest lexicon text_table
 # Installs cargo-fuzz from crates.io if missing, seeds the corpus from the repository's own
 # files, builds on the stable toolchain (RUSTC_BOOTSTRAP=1 unlocks the -Z flags cargo-fuzz
-# passes), runs one job on one worker at low priority, and leaves any crash input in
+# passes), runs one fuzzing process (in-process: no -jobs, so no fuzz-N.log) at low
+# priority, and leaves any crash input in
 # scripts/fuzz/artifacts/TARGET/.
 set -euo pipefail
 target=${1:?usage: scripts/fuzz/run.sh TARGET [SECONDS]}
@@ -18,7 +19,7 @@ mkdir -p "$corpus" "$fuzz/artifacts/$target"
 seed() { cp -n "$@" "$corpus/" 2>/dev/null || true; }
 case "$target" in
   wav_whole | wav_stream)
-    seed "$root"/models/demo/*.wav
+    for f in "$root"/models/demo/*.wav; do head -c 6000 "$f" >"$corpus/$(basename "$f")"; done
     ls "$root"/../shared/data/fsdd/recordings/0_*_0.wav >/dev/null 2>&1 &&
       seed "$root"/../shared/data/fsdd/recordings/0_*_0.wav
     seed "$root"/tests/fixtures/fuzz/wav_*
@@ -54,5 +55,5 @@ esac
 
 cd "$root"
 nice -n 10 cargo fuzz run --fuzz-dir scripts/fuzz -s none "$target" "$corpus" -- \
-  -max_total_time="$seconds" -jobs=1 -workers=1 -rss_limit_mb=2048 -max_len=65536 \
+  -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 -timeout=10 \
   -artifact_prefix="$fuzz/artifacts/$target/" -print_final_stats=1
