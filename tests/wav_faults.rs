@@ -281,3 +281,73 @@ fn extensible_headers_and_extra_chunks_are_read() {
     assert_eq!(clip.sample_rate, 48_000);
     assert_eq!(clip.samples, vec![0.5, -0.5]);
 }
+
+/// A WAV stream generated on the fly: a header declaring `frames` stereo 16-bit frames at
+/// 48 kHz, then a sawtooth, never held in memory.
+struct Generated {
+    header: Vec<u8>,
+    pos: u64,
+    len: u64,
+}
+
+impl Generated {
+    fn new(frames: u32) -> Self {
+        let header = wav_bytes(1, 2, 48_000, 16, &[], frames * 4);
+        let len = header.len() as u64 + u64::from(frames) * 4;
+        Self {
+            header,
+            pos: 0,
+            len,
+        }
+    }
+}
+
+impl std::io::Read for Generated {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min((self.len - self.pos) as usize);
+        for b in &mut buf[..n] {
+            let h = self.header.len() as u64;
+            *b = if self.pos < h {
+                self.header[self.pos as usize]
+            } else {
+                ((self.pos - h) / 2 % 251) as u8
+            };
+            self.pos += 1;
+        }
+        Ok(n)
+    }
+}
+
+/// Peak resident memory of this process so far, in KiB (Linux).
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[test]
+fn half_an_hour_of_48_khz_stereo_streams_in_flat_memory() {
+    // 30 minutes is 330 MiB of samples: decoding it whole would raise the peak by that much.
+    let frames = 30 * 60 * 48_000;
+    let mut wav =
+        WavStream::from_reader(Path::new("long.wav"), Generated::new(frames), false).unwrap();
+    let before = peak_rss_kib();
+    let mut chunk = Vec::with_capacity(4096);
+    let mut total = 0u64;
+    loop {
+        chunk.clear();
+        match wav.read(&mut chunk, 4096).unwrap() {
+            0 => break,
+            n => total += n as u64,
+        }
+    }
+    assert_eq!(total, u64::from(frames));
+    assert_eq!(chunk.capacity(), 4096, "the caller's buffer never grew");
+    if let (Some(before), Some(after)) = (before, peak_rss_kib()) {
+        let grew_mib = (after.saturating_sub(before)) as f64 / 1024.0;
+        assert!(
+            grew_mib < 32.0,
+            "peak RSS grew by {grew_mib:.1} MiB while streaming"
+        );
+    }
+}

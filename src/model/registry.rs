@@ -104,10 +104,11 @@ impl Registry {
             .filter(|m| m.kind == kind)
             .map(|m| m.name.as_str())
             .collect();
-        let broken = match self.broken.len() {
-            0 => String::new(),
-            n => format!("; {n} unreadable manifest(s), see `groundprobe models`"),
-        };
+        let broken: String = self
+            .broken
+            .iter()
+            .map(|b| format!("; unreadable: {}", b.error))
+            .collect();
         Err(Error::Config {
             name: if kind == ModelKind::Vad {
                 "--vad"

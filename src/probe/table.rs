@@ -232,6 +232,7 @@ pub fn words_path(npy: &Path) -> PathBuf {
 /// anything is allocated.
 fn parse_matrix(path: &Path, bytes: &[u8]) -> Result<([usize; 2], Vec<f32>)> {
     let bad = |reason: String| Error::data(path, reason);
+    check_header(bytes).map_err(|e| bad(format!("not a .npy array: {e}")))?;
     let mut data = bytes;
     let header = npyz::NpyHeader::from_reader(&mut data)
         .map_err(|e| bad(format!("not a .npy array: {e}")))?;
@@ -283,6 +284,41 @@ fn parse_matrix(path: &Path, bytes: &[u8]) -> Result<([usize; 2], Vec<f32>)> {
         values
     };
     Ok(([n, d], values))
+}
+
+/// Checks the `.npy` header is the flat dictionary numpy writes (`{'descr': '<f4',
+/// 'fortran_order': False, 'shape': (3, 2), }`) before npyz parses it: its parser takes
+/// time exponential in nested brackets (10 `{` cost 5 s; found by fuzzing).
+fn check_header(bytes: &[u8]) -> Result<(), String> {
+    let rest = bytes
+        .strip_prefix(b"\x93NUMPY")
+        .ok_or("it does not start with the \\x93NUMPY magic")?;
+    let (len, start) = match rest {
+        [1, _, a, b, ..] => (usize::from(u16::from_le_bytes([*a, *b])), 4usize),
+        [2 | 3, _, a, b, c, d, ..] => (u32::from_le_bytes([*a, *b, *c, *d]) as usize, 6),
+        [major, ..] => return Err(format!("unknown format version {major}")),
+        [] => return Err("truncated header".into()),
+    };
+    let header = rest
+        .get(start..start.saturating_add(len))
+        .ok_or("truncated header")?;
+    let (mut depth, mut opened) = (0usize, 0usize);
+    for &c in header {
+        match c {
+            b'{' | b'(' | b'[' => {
+                depth += 1;
+                opened += 1;
+            }
+            b'}' | b')' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > 2 || opened > 2 {
+            return Err(
+                "its header is not a flat {'descr', 'fortran_order', 'shape'} dictionary".into(),
+            );
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
