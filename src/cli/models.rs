@@ -1,10 +1,10 @@
 //! `groundprobe models`: what models are installed, their licences, and whether their
 //! files match their manifests.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Args;
-use groundprobe::model::Manifest;
 use groundprobe::model::manifest::ModelKind;
 use groundprobe::model::registry::{Registry, default_models_dir};
 
@@ -21,8 +21,10 @@ pub fn run(args: ModelsArgs) -> anyhow::Result<ExitCode> {
     let dir = args.models.unwrap_or_else(default_models_dir);
     let registry = Registry::scan(&dir)?;
     let mut bad = 0;
+    let mut out = std::io::stdout().lock();
+    let mut lines = Vec::new();
     for m in registry.manifests() {
-        let status = match Manifest::load(&m.path) {
+        let status = match registry.check(m) {
             Ok(_) => "ok".to_string(),
             Err(e) => {
                 bad += 1;
@@ -34,7 +36,7 @@ pub fn run(args: ModelsArgs) -> anyhow::Result<ExitCode> {
             (ModelKind::Encoder, true) => "grounded",
             (ModelKind::Encoder, false) => "encoder",
         };
-        println!(
+        lines.push(format!(
             "{:<22} {:<9} {:<11} {:>3} layers  {}  [{}]",
             m.name,
             kind,
@@ -42,7 +44,23 @@ pub fn run(args: ModelsArgs) -> anyhow::Result<ExitCode> {
             m.layers.len(),
             m.source,
             status
+        ));
+    }
+    for b in registry.broken() {
+        bad += 1;
+        lines.push(format!("{:<22} BROKEN: {}", b.path.display(), b.error));
+    }
+    if registry.manifests().is_empty() && registry.broken().is_empty() {
+        anyhow::bail!(
+            "{}: no model manifest (manifest.toml) found here",
+            dir.display()
         );
+    }
+    for line in lines {
+        // A closed pipe (`| head`) ends the listing quietly.
+        if writeln!(out, "{line}").is_err() {
+            break;
+        }
     }
     Ok(if bad == 0 {
         ExitCode::SUCCESS

@@ -110,12 +110,13 @@ pub struct Segmenter {
 }
 
 impl Segmenter {
-    /// A segmenter for frames of `frame` samples at `rate` Hz.
+    /// A segmenter for frames of `frame` samples at `rate` Hz (a zero for either is taken
+    /// as 1 so nothing divides by zero; VAD manifests with `frame = 0` are refused on load).
     pub fn new(params: SegmentParams, frame: usize, rate: u32) -> Self {
         Self {
             params,
-            frame,
-            rate: rate as usize,
+            frame: frame.max(1),
+            rate: rate.max(1) as usize,
             state: State::Silence,
             next_frame: 0,
         }

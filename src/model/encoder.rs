@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 
 use tract_onnx::prelude::*;
 
+mod faults;
+
+use faults::{layer_fault, model_fault};
+
 use super::frontend::{Frames, OnnxMel, WhisperMel};
 use super::manifest::{Frontend, InputLayout, Manifest, ModelKind};
 use super::plan::{self, PlanState};
@@ -80,7 +84,7 @@ impl Encoder {
                 }),
                 Some(InputLayout::Windows { window, hop }),
             ) => {
-                let mel = OnnxMel::load(
+                let mut mel = OnnxMel::load(
                     &manifest.dir.join(file),
                     *n_mels,
                     *input_gain,
@@ -88,12 +92,15 @@ impl Encoder {
                     *offset,
                     *mel_hop,
                     *win,
-                )?;
+                )
+                .map_err(|e| model_fault(&manifest.path, "[frontend] file", e))?;
+                mel.check_geometry(&manifest.path, *window)?;
                 let plan = plan::load(
                     &path,
                     &[&[None, Some(*window), Some(*n_mels), Some(1)]],
                     &outlets,
-                )?;
+                )
+                .map_err(|e| layer_fault(&manifest, e, "[input] window or [frontend] n_mels"))?;
                 let state = spawn(&plan, &path)?;
                 Runner::Windows {
                     mel,
@@ -103,7 +110,8 @@ impl Encoder {
                 }
             }
             (Some(Frontend::Backbone { .. }), Some(InputLayout::Vector)) => {
-                let plan = plan::load(&path, &[], &outlets)?;
+                let plan = plan::load(&path, &[], &outlets)
+                    .map_err(|e| layer_fault(&manifest, e, "the model's input"))?;
                 let width = plan
                     .model()
                     .input_fact(0)
@@ -123,7 +131,8 @@ impl Encoder {
                     ..
                 }),
             ) => {
-                let plan = plan::load(&path, &[&[Some(1), Some(*n_mels), None]], &outlets)?;
+                let plan = plan::load(&path, &[&[Some(1), Some(*n_mels), None]], &outlets)
+                    .map_err(|e| layer_fault(&manifest, e, "[frontend] n_mels"))?;
                 let state = spawn(&plan, &path)?;
                 Runner::Sequence {
                     mel: WhisperMel::new(*n_mels),
@@ -338,7 +347,8 @@ fn window_starts(frames: usize, window: usize, hop: usize) -> Vec<usize> {
 fn windows_input(frames: &Frames, starts: &[usize], window: usize) -> tract_ndarray::Array4<f32> {
     let mut input = tract_ndarray::Array4::<f32>::zeros((starts.len(), window, frames.bins, 1));
     for (n, &s) in starts.iter().enumerate() {
-        for t in 0..window {
+        // Frames past the end (a mel model giving fewer than one window) stay zero.
+        for t in 0..window.min(frames.len().saturating_sub(s)) {
             for (b, &v) in frames.frame(s + t).iter().enumerate() {
                 input[[n, t, b, 0]] = v;
             }

@@ -194,8 +194,23 @@ impl Manifest {
     /// this schema.
     pub fn parse(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let mut m: Manifest = toml::from_str(&text)
-            .map_err(|e| Error::manifest(path, format!("not a valid manifest: {}", e.message())))?;
+        Self::parse_str(path, &text)
+    }
+
+    /// Parses manifest text; `path` names it in errors and resolves the files it names.
+    ///
+    /// # Errors
+    /// [`Error::Manifest`] if it is not valid TOML of this schema; the message gives the
+    /// line and column.
+    pub fn parse_str(path: &Path, text: &str) -> Result<Self> {
+        let mut m: Manifest = toml::from_str(text).map_err(|e| {
+            let at = e
+                .span()
+                .map(|s| line_col(text, s.start))
+                .unwrap_or_default();
+            let message = e.message().trim_end().replace('\n', "; ");
+            Error::manifest(path, format!("{at}not a valid manifest: {message}"))
+        })?;
         m.dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         m.path = path.to_path_buf();
         Ok(m)
@@ -218,7 +233,24 @@ impl Manifest {
         Error::manifest(&self.path, reason)
     }
 
-    fn validate(&self) -> Result<()> {
+    /// Checks the manifest's fields and the checksums of the files it names.
+    ///
+    /// # Errors
+    /// [`Error::Manifest`] naming the first field that is wrong.
+    pub fn validate(&self) -> Result<()> {
+        self.validate_fields()?;
+        verify_checksum(&self.path, &self.model_path(), &self.sha256)?;
+        if let Some(Frontend::OnnxMel { file, sha256, .. }) = &self.frontend {
+            verify_checksum(&self.path, &self.dir.join(file), sha256)?;
+        }
+        Ok(())
+    }
+
+    /// Checks the fields alone, touching no file.
+    ///
+    /// # Errors
+    /// [`Error::Manifest`] naming the first field that is wrong.
+    pub fn validate_fields(&self) -> Result<()> {
         if self.name.trim().is_empty() {
             return Err(self.bad("`name` is empty"));
         }
@@ -229,17 +261,31 @@ impl Manifest {
                 crate::audio::ENGINE_RATE
             )));
         }
-        verify_checksum(&self.path, &self.model_path(), &self.sha256)?;
-        if let Some(Frontend::OnnxMel { file, sha256, .. }) = &self.frontend {
-            verify_checksum(&self.path, &self.dir.join(file), sha256)?;
-        }
         match self.kind {
-            ModelKind::Vad => {
-                if self.vad.is_none() {
-                    return Err(self.bad("a `kind = \"vad\"` manifest needs a [vad] table"));
-                }
-            }
+            ModelKind::Vad => self.validate_vad()?,
             ModelKind::Encoder => self.validate_encoder()?,
+        }
+        Ok(())
+    }
+
+    fn validate_vad(&self) -> Result<()> {
+        let Some(vad) = &self.vad else {
+            return Err(self.bad("a `kind = \"vad\"` manifest needs a [vad] table"));
+        };
+        if vad.frame == 0 {
+            return Err(self.bad("[vad] frame must be positive (Silero: 512)"));
+        }
+        if vad.context == 0 {
+            return Err(self.bad(
+                "[vad] context must be positive: Silero needs the previous frame's last \
+                 samples (64 at 16 kHz) and hears nothing without them",
+            ));
+        }
+        if vad.state_shape.is_empty() || vad.state_shape.contains(&0) {
+            return Err(self.bad(format!(
+                "[vad] state_shape {:?} must list positive dimensions (Silero: [2, 1, 128])",
+                vad.state_shape
+            )));
         }
         Ok(())
     }
@@ -277,6 +323,19 @@ impl Manifest {
                 input.layout_name()
             )));
         }
+        if let Frontend::OnnxMel {
+            n_mels, hop, win, ..
+        } = *frontend
+        {
+            for (field, v) in [("n_mels", n_mels), ("hop", hop), ("win", win)] {
+                if v == 0 {
+                    return Err(self.bad(format!("[frontend] {field} must be positive")));
+                }
+            }
+        }
+        if let Frontend::WhisperLogMel { n_mels: 0 } = frontend {
+            return Err(self.bad("[frontend] n_mels must be positive"));
+        }
         match *input {
             InputLayout::Windows { window, hop } if window == 0 || hop == 0 => {
                 Err(self.bad("[input] window and hop must be positive"))
@@ -313,6 +372,14 @@ impl InputLayout {
             InputLayout::Vector => "vector",
         }
     }
+}
+
+/// `line L, column C: ` of byte `offset` in `text` (1-based, columns in characters).
+fn line_col(text: &str, offset: usize) -> String {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("line {line}, column {col}: ")
 }
 
 /// Hex SHA-256 of a file.

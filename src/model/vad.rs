@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use tract_onnx::prelude::*;
 
-use super::manifest::{Manifest, ModelKind};
+use super::manifest::{Manifest, ModelKind, VadSpec};
 use super::plan::{self, PlanState};
 use super::seam::VoiceActivity;
 use crate::error::{Error, Result};
@@ -110,11 +110,14 @@ impl Vad {
         };
         let path = m.model_path();
         let state_shape: Vec<Option<usize>> = spec.state_shape.iter().map(|&d| Some(d)).collect();
+        check_declared(&m, spec)?;
         let plan = plan::load(
             &path,
             &[&[Some(1), Some(spec.context + spec.frame)], &state_shape],
             &[],
-        )?;
+        )
+        .map_err(|e| vad_fault(&m, spec, e))?;
+        check_outputs(&m, spec, &plan)?;
         let state = plan
             .spawn()
             .map_err(|e| Error::model(&path, "starting the model", e))?;
@@ -206,11 +209,18 @@ impl Vad {
             &self.path,
             tvec!(x.into(), self.rnn.clone().into()),
         )?;
-        let p = out[0]
+        let [p, rnn, ..] = &out[..] else {
+            return Err(Error::model(
+                &self.path,
+                "reading output",
+                "fewer than 2 outputs",
+            ));
+        };
+        let p = p
             .to_plain_array_view::<f32>()
             .map_err(|e| Error::model(&self.path, "reading output", e))?;
         let prob = p.iter().next().copied().unwrap_or(0.0);
-        self.rnn = out[1].clone().into_tensor();
+        self.rnn = rnn.clone().into_tensor();
         self.quiet_frames = if prob < QUIET_PROB {
             self.quiet_frames + 1
         } else {
@@ -222,6 +232,106 @@ impl Vad {
         }
         Ok(prob)
     }
+}
+
+/// Checks the `[vad]` fields against the inputs and outputs the ONNX file declares: two
+/// inputs (audio `[1, context + frame]`, state `state_shape`) and two outputs (speech
+/// probability, next state). A file tract cannot parse is left to [`plan::load`].
+fn check_declared(m: &Manifest, spec: &VadSpec) -> Result<()> {
+    let Ok(model) = tract_onnx::onnx().model_for_path(m.model_path()) else {
+        return Ok(());
+    };
+    let (inputs, outputs) = (model.inputs.len(), model.outputs.len());
+    if (inputs, outputs) != (2, 2) {
+        return Err(not_a_vad(m, inputs, outputs));
+    }
+    let declared = |ix: usize| {
+        model
+            .input_fact(ix)
+            .ok()
+            .and_then(|f| f.shape.as_concrete_finite().ok().flatten())
+            .map(|s| s.to_vec())
+    };
+    let file = m.file.display();
+    if let Some(audio) = declared(0)
+        && audio != [1, spec.context + spec.frame]
+    {
+        return Err(Error::manifest(
+            &m.path,
+            format!(
+                "[vad] context + frame = {} + {} = {}, but {file} takes audio of shape {audio:?}",
+                spec.context,
+                spec.frame,
+                spec.context + spec.frame
+            ),
+        ));
+    }
+    if let Some(state) = declared(1)
+        && state != spec.state_shape
+    {
+        return Err(Error::manifest(
+            &m.path,
+            format!(
+                "[vad] state_shape = {:?}, but {file} takes a state of shape {state:?}",
+                spec.state_shape
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// What `file` takes, said against the `[vad]` fields.
+fn vad_fault(m: &Manifest, spec: &VadSpec, e: Error) -> Error {
+    let Error::Model { source, .. } = &e else {
+        return e;
+    };
+    let file = m.file.display();
+    Error::manifest(
+        &m.path,
+        format!(
+            "[vad] frame = {}, context = {} or state_shape = {:?} does not fit {file}: {}",
+            spec.frame,
+            spec.context,
+            spec.state_shape,
+            crate::model::frontend::onnx_mel::first_line(&source.to_string())
+        ),
+    )
+}
+
+fn not_a_vad(m: &Manifest, inputs: usize, outputs: usize) -> Error {
+    Error::manifest(
+        &m.path,
+        format!(
+            "`file` {} has {inputs} input(s) and {outputs} output(s); a VAD model takes \
+             (audio, state) and gives (speech probability, state)",
+            m.file.display()
+        ),
+    )
+}
+
+/// The loaded plan gives a probability and a next state of `state_shape`.
+fn check_outputs(m: &Manifest, spec: &VadSpec, plan: &plan::Plan) -> Result<()> {
+    let model = plan.model();
+    if model.inputs.len() != 2 || model.outputs.len() != 2 {
+        return Err(not_a_vad(m, model.inputs.len(), model.outputs.len()));
+    }
+    let state = model
+        .output_fact(1)
+        .ok()
+        .and_then(|f| f.shape.as_concrete().map(<[usize]>::to_vec));
+    if let Some(shape) = state
+        && shape != spec.state_shape
+    {
+        return Err(Error::manifest(
+            &m.path,
+            format!(
+                "[vad] state_shape = {:?} but {} returns a state of {shape:?}",
+                spec.state_shape,
+                m.file.display()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 impl VoiceActivity for Vad {

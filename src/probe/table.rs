@@ -36,10 +36,26 @@ impl TextTable {
     /// count differs from the word count, or a word is empty or repeated.
     pub fn load(name: impl Into<String>, npy: &Path) -> Result<TextTable> {
         let words_path = words_path(npy);
-        let (shape, data) = read_matrix(npy)?;
+        let bytes = std::fs::read(npy).map_err(|e| Error::io(npy, e))?;
         let text = std::fs::read(&words_path).map_err(|e| Error::io(&words_path, e))?;
         let text =
             String::from_utf8(text).map_err(|_| Error::data(&words_path, "not UTF-8 text"))?;
+        Self::parse(name, npy, &bytes, &text)
+    }
+
+    /// A table from the bytes of its `.npy` file (`npy` names it in errors) and the text
+    /// of its word list.
+    ///
+    /// # Errors
+    /// As [`TextTable::load`], without the I/O.
+    pub fn parse(
+        name: impl Into<String>,
+        npy: &Path,
+        bytes: &[u8],
+        text: &str,
+    ) -> Result<TextTable> {
+        let words_path = words_path(npy);
+        let (shape, data) = parse_matrix(npy, bytes)?;
         let words: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
         if words.len() != shape[0] {
             return Err(Error::data(
@@ -214,10 +230,10 @@ pub fn words_path(npy: &Path) -> PathBuf {
 
 /// Reads a 2-D float array as f32, row-major; shape checked against the file size before
 /// anything is allocated.
-fn read_matrix(path: &Path) -> Result<([usize; 2], Vec<f32>)> {
+fn parse_matrix(path: &Path, bytes: &[u8]) -> Result<([usize; 2], Vec<f32>)> {
     let bad = |reason: String| Error::data(path, reason);
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let mut data = &bytes[..];
+    check_header(bytes).map_err(|e| bad(format!("not a .npy array: {e}")))?;
+    let mut data = bytes;
     let header = npyz::NpyHeader::from_reader(&mut data)
         .map_err(|e| bad(format!("not a .npy array: {e}")))?;
     let size = data.len() as u64;
@@ -268,6 +284,41 @@ fn read_matrix(path: &Path) -> Result<([usize; 2], Vec<f32>)> {
         values
     };
     Ok(([n, d], values))
+}
+
+/// Checks the `.npy` header is the flat dictionary numpy writes (`{'descr': '<f4',
+/// 'fortran_order': False, 'shape': (3, 2), }`) before npyz parses it: its parser takes
+/// time exponential in nested brackets (10 `{` cost 5 s; found by fuzzing).
+fn check_header(bytes: &[u8]) -> Result<(), String> {
+    let rest = bytes
+        .strip_prefix(b"\x93NUMPY")
+        .ok_or("it does not start with the \\x93NUMPY magic")?;
+    let (len, start) = match rest {
+        [1, _, a, b, ..] => (usize::from(u16::from_le_bytes([*a, *b])), 4usize),
+        [2 | 3, _, a, b, c, d, ..] => (u32::from_le_bytes([*a, *b, *c, *d]) as usize, 6),
+        [major, ..] => return Err(format!("unknown format version {major}")),
+        [] => return Err("truncated header".into()),
+    };
+    let header = rest
+        .get(start..start.saturating_add(len))
+        .ok_or("truncated header")?;
+    let (mut depth, mut opened) = (0usize, 0usize);
+    for &c in header {
+        match c {
+            b'{' | b'(' | b'[' => {
+                depth += 1;
+                opened += 1;
+            }
+            b'}' | b')' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > 2 || opened > 2 {
+            return Err(
+                "its header is not a flat {'descr', 'fortran_order', 'shape'} dictionary".into(),
+            );
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

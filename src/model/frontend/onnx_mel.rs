@@ -26,7 +26,8 @@ impl OnnxMel {
     /// Loads the mel model at `path`.
     ///
     /// # Errors
-    /// [`Error::Model`] if tract cannot load it.
+    /// [`Error::Model`] if `hop` or `win` is zero, if tract cannot load the model, or if
+    /// it has no output.
     pub fn load(
         path: &Path,
         n_mels: usize,
@@ -36,7 +37,21 @@ impl OnnxMel {
         hop: usize,
         win: usize,
     ) -> Result<Self> {
+        if hop == 0 || win == 0 || n_mels == 0 {
+            return Err(Error::model(
+                path,
+                "loading the mel model",
+                format!("hop {hop}, win {win} and n_mels {n_mels} must all be positive"),
+            ));
+        }
         let plan = plan::load(path, &[&[Some(1), None]], &[])?;
+        if plan.model().outputs.is_empty() {
+            return Err(Error::model(
+                path,
+                "loading the mel model",
+                "it has no output",
+            ));
+        }
         let state = plan
             .spawn()
             .map_err(|e| Error::model(path, "starting the model", e))?;
@@ -50,6 +65,47 @@ impl OnnxMel {
             hop,
             win,
         })
+    }
+
+    /// Checks that `hop`, `win` and `n_mels` (from `manifest`'s `[frontend]`) describe the
+    /// model: `frames` frames' worth of samples must give exactly `frames` frames.
+    ///
+    /// # Errors
+    /// [`Error::Manifest`] naming the fields when the model disagrees.
+    pub fn check_geometry(&mut self, manifest: &Path, frames: usize) -> Result<()> {
+        let n = self.samples_for(frames);
+        let file = self
+            .path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let got = self.compute(&vec![0.0; n]).map_err(|e| {
+            let cause = match &e {
+                Error::Model { source, .. } => source.to_string(),
+                other => other.to_string(),
+            };
+            Error::manifest(
+                manifest,
+                format!(
+                    "[frontend] does not describe {file}: {}",
+                    first_line(&cause)
+                ),
+            )
+        })?;
+        if got.len() != frames {
+            return Err(Error::manifest(
+                manifest,
+                format!(
+                    "[frontend] hop = {} and win = {} predict {frames} mel frames for {n} \
+                     samples, {file} gives {}: hop or win does not match the mel model",
+                    self.hop,
+                    self.win,
+                    got.len()
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Frames produced for `samples` input samples.
@@ -90,7 +146,10 @@ impl OnnxMel {
             &self.path,
             tvec!(input.into_tensor().into()),
         )?;
-        let view = out[0]
+        let first = out
+            .first()
+            .ok_or_else(|| Error::model(&self.path, "reading mel frames", "no output"))?;
+        let view = first
             .to_plain_array_view::<f32>()
             .map_err(|e| Error::model(&self.path, "reading mel frames", e))?;
         if view.shape().last() != Some(&self.n_mels) {
@@ -110,4 +169,9 @@ impl OnnxMel {
             bins: self.n_mels,
         })
     }
+}
+
+/// The first line of a (possibly multi-line) inference-engine message.
+pub(crate) fn first_line(message: &str) -> &str {
+    message.lines().next().unwrap_or_default().trim()
 }
