@@ -18,6 +18,26 @@ pub struct WordVectors {
     pub layers: Vec<Vec<f32>>,
 }
 
+/// The unpooled output of one layer from the last encode of a sequence encoder.
+#[derive(Debug, Clone)]
+pub struct LayerFrames<'a> {
+    /// Every output frame the model computed, `[frames, width]`: the word and whatever
+    /// context before it the call passed.
+    pub all: tract_ndarray::ArrayView2<'a, f32>,
+    /// The frames that cover the word (the ones pooled into its vector).
+    pub word: Range<usize>,
+}
+
+impl<'a> LayerFrames<'a> {
+    /// The word's own frames, `[word frames, width]`.
+    pub fn word(&self) -> tract_ndarray::ArrayView2<'a, f32> {
+        self.all.slice_axis_move(
+            tract_ndarray::Axis(0),
+            tract_ndarray::Slice::from(self.word.clone()),
+        )
+    }
+}
+
 /// A loaded encoder, ready to embed words.
 pub struct Encoder {
     manifest: Manifest,
@@ -26,6 +46,9 @@ pub struct Encoder {
     path: PathBuf,
     /// Each tapped layer's channel axis.
     channel_axes: Vec<Option<usize>>,
+    /// A sequence encoder's outputs of its last call and the word's frame range in them,
+    /// kept (not copied) for [`Encoder::last_frames`].
+    last: Option<(TVec<TValue>, Range<usize>)>,
 }
 
 enum Runner {
@@ -154,7 +177,24 @@ impl Encoder {
             runner,
             path,
             channel_axes,
+            last: None,
         })
+    }
+
+    /// The unpooled frames of `layer` from the last [`Encoder::encode`] or
+    /// [`Encoder::encode_in_context`] call, for a sequence encoder whose output of that
+    /// layer is `[1, frames, width]` (Whisper's); `None` for other encoders, an unknown layer,
+    /// or before the first call.
+    pub fn last_frames(&self, layer: &str) -> Option<LayerFrames<'_>> {
+        let (outputs, word) = self.last.as_ref()?;
+        let ix = self.manifest.layers.iter().position(|l| l.name == layer)?;
+        let view = outputs.get(ix)?.to_plain_array_view::<f32>().ok()?;
+        let all = view
+            .into_dimensionality::<tract_ndarray::Ix3>()
+            .ok()?
+            .index_axis_move(tract_ndarray::Axis(0), 0);
+        let word = word.start.min(all.nrows())..word.end.min(all.nrows());
+        Some(LayerFrames { all, word })
     }
 
     /// The encoder's manifest.
@@ -288,7 +328,9 @@ impl Encoder {
                     .div_ceil(stride)
                     .min(t / stride)
                     .max(lo + 1);
-                pool_outputs(path, &out, axes, Some(lo..hi))
+                let pooled = pool_outputs(path, &out, axes, Some(lo..hi));
+                self.last = Some((out, lo..hi));
+                pooled
             }
         }
     }

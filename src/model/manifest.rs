@@ -33,6 +33,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use super::recogniser::RecogniserSpec;
 use crate::error::{Error, Result};
 
 /// A parsed, validated manifest. Paths are resolved against the manifest's folder.
@@ -68,6 +69,8 @@ pub struct Manifest {
     pub layers: Vec<LayerSpec>,
     /// Voice-activity specifics.
     pub vad: Option<VadSpec>,
+    /// Recogniser specifics.
+    pub recogniser: Option<RecogniserSpec>,
     /// Layer used for nearest neighbours (default: the last one).
     pub neighbour_layer: Option<String>,
     /// Folder of the manifest (set on load).
@@ -87,6 +90,8 @@ pub enum ModelKind {
     Encoder,
     /// A voice-activity detector.
     Vad,
+    /// A speech recogniser (a text decoder) reading an encoder's output.
+    Recogniser,
 }
 
 /// Front ends the engine knows.
@@ -240,6 +245,14 @@ impl Manifest {
                 }
             }
             ModelKind::Encoder => self.validate_encoder()?,
+            ModelKind::Recogniser => match &self.recogniser {
+                Some(spec) => spec.validate(&self.path, &self.dir)?,
+                None => {
+                    return Err(
+                        self.bad("a `kind = \"recogniser\"` manifest needs a [recogniser] table")
+                    );
+                }
+            },
         }
         Ok(())
     }
@@ -333,7 +346,8 @@ pub fn sha256_file(path: &Path) -> Result<String> {
     Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
-fn verify_checksum(manifest: &Path, file: &Path, want: &str) -> Result<()> {
+/// Checks that `file` (named by `manifest`) exists and has the SHA-256 `want`.
+pub(crate) fn verify_checksum(manifest: &Path, file: &Path, want: &str) -> Result<()> {
     if !file.is_file() {
         return Err(Error::manifest(
             manifest,

@@ -1,11 +1,13 @@
-//! Models: manifests (parsed and checked), front ends, and the tract-backed encoders and
-//! voice-activity model they describe. Every model is loaded through its manifest.
+//! Models: manifests (parsed and checked), front ends, and the tract-backed encoders,
+//! recogniser and voice-activity model they describe. Every model is loaded through its manifest.
 
 pub mod encoder;
 pub mod frontend;
 pub mod manifest;
 pub mod plan;
+pub mod recogniser;
 pub mod registry;
 
 pub use encoder::{Encoder, WordVectors};
 pub use manifest::Manifest;
+pub use recogniser::{Heard, Recogniser};
