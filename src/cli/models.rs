@@ -33,6 +33,7 @@ pub fn run(args: ModelsArgs) -> anyhow::Result<ExitCode> {
         };
         let kind = match (m.kind, m.grounded) {
             (ModelKind::Vad, _) => "vad",
+            (ModelKind::Recogniser, _) => "recogniser",
             (ModelKind::Encoder, true) => "grounded",
             (ModelKind::Encoder, false) => "encoder",
         };

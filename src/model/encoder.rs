@@ -7,10 +7,14 @@ use std::path::{Path, PathBuf};
 use tract_onnx::prelude::*;
 
 mod faults;
+mod frames;
+mod windows;
 
 use faults::{layer_fault, model_fault};
+pub use frames::LayerFrames;
+use windows::{pad_to, pool_outputs, window_starts, windows_input};
 
-use super::frontend::{Frames, OnnxMel, WhisperMel};
+use super::frontend::{OnnxMel, WhisperMel};
 use super::manifest::{Frontend, InputLayout, Manifest, ModelKind};
 use super::plan::{self, PlanState};
 use super::seam::{EncoderInfo, WordEncoder, WordVectors};
@@ -25,6 +29,9 @@ pub struct Encoder {
     path: PathBuf,
     /// Each tapped layer's channel axis.
     channel_axes: Vec<Option<usize>>,
+    /// A sequence encoder's outputs of its last call and the word's frame range in them,
+    /// kept (not copied) for [`Encoder::last_frames`].
+    last: Option<(TVec<TValue>, Range<usize>)>,
 }
 
 enum Runner {
@@ -171,7 +178,24 @@ impl Encoder {
             runner,
             path,
             channel_axes,
+            last: None,
         })
+    }
+
+    /// The unpooled frames of `layer` from the last [`Encoder::encode`] or
+    /// [`Encoder::encode_in_context`] call, for a sequence encoder whose output of that
+    /// layer is `[1, frames, width]` (Whisper's); `None` for other encoders, an unknown layer,
+    /// or before the first call.
+    pub fn last_frames(&self, layer: &str) -> Option<LayerFrames<'_>> {
+        let (outputs, word) = self.last.as_ref()?;
+        let ix = self.manifest.layers.iter().position(|l| l.name == layer)?;
+        let view = outputs.get(ix)?.to_plain_array_view::<f32>().ok()?;
+        let all = view
+            .into_dimensionality::<tract_ndarray::Ix3>()
+            .ok()?
+            .index_axis_move(tract_ndarray::Axis(0), 0);
+        let word = word.start.min(all.nrows())..word.end.min(all.nrows());
+        Some(LayerFrames { all, word })
     }
 
     /// The encoder's manifest.
@@ -297,7 +321,9 @@ impl Encoder {
                     .div_ceil(stride)
                     .min(t / stride)
                     .max(lo + 1);
-                pool_outputs(path, &out, axes, Some(lo..hi))
+                let pooled = pool_outputs(path, &out, axes, Some(lo..hi));
+                self.last = Some((out, lo..hi));
+                pooled
             }
         }
     }
@@ -320,100 +346,4 @@ impl WordEncoder for Encoder {
 fn spawn(plan: &plan::Plan, path: &Path) -> Result<PlanState> {
     plan.spawn()
         .map_err(|e| Error::model(path, "starting the model", e))
-}
-
-/// Centres `audio` in zeros so it is at least `min_len` samples long.
-fn pad_to(audio: &[f32], min_len: usize) -> Vec<f32> {
-    if audio.len() >= min_len {
-        return audio.to_vec();
-    }
-    let before = (min_len - audio.len()) / 2;
-    let mut v = vec![0.0; min_len];
-    v[before..before + audio.len()].copy_from_slice(audio);
-    v
-}
-
-/// Window starts every `hop` frames, plus one flush with the end so the tail is covered.
-fn window_starts(frames: usize, window: usize, hop: usize) -> Vec<usize> {
-    let last = frames.saturating_sub(window);
-    let mut starts: Vec<usize> = (0..=last).step_by(hop).collect();
-    if starts.last() != Some(&last) {
-        starts.push(last);
-    }
-    starts
-}
-
-/// A batch `[windows, window, bins, 1]` of mel windows starting at `starts`.
-fn windows_input(frames: &Frames, starts: &[usize], window: usize) -> tract_ndarray::Array4<f32> {
-    let mut input = tract_ndarray::Array4::<f32>::zeros((starts.len(), window, frames.bins, 1));
-    for (n, &s) in starts.iter().enumerate() {
-        // Frames past the end (a mel model giving fewer than one window) stay zero.
-        for t in 0..window.min(frames.len().saturating_sub(s)) {
-            for (b, &v) in frames.frame(s + t).iter().enumerate() {
-                input[[n, t, b, 0]] = v;
-            }
-        }
-    }
-    input
-}
-
-/// Mean over every axis but the channel axis (batch included): one vector per output.
-/// `frames` first restricts axis 1 (time, for sequence outputs `[1, T, C]`) to a range.
-fn pool_outputs(
-    path: &Path,
-    outputs: &[TValue],
-    channel_axes: &[Option<usize>],
-    frames: Option<Range<usize>>,
-) -> Result<WordVectors> {
-    let mut layers = Vec::with_capacity(outputs.len());
-    for (out, axis) in outputs.iter().zip(channel_axes) {
-        let full = out
-            .to_plain_array_view::<f32>()
-            .map_err(|e| Error::model(path, "reading a layer output", e))?;
-        let view = match &frames {
-            Some(r) if full.ndim() == 3 && full.shape()[1] > 0 => {
-                let t = full.shape()[1];
-                let r = r.start.min(t - 1)..r.end.clamp(r.start.min(t - 1) + 1, t);
-                full.slice_axis(tract_ndarray::Axis(1), tract_ndarray::Slice::from(r))
-            }
-            _ => full,
-        };
-        let axis = axis.unwrap_or(view.ndim() - 1);
-        if axis >= view.ndim() {
-            return Err(Error::model(
-                path,
-                "pooling a layer",
-                format!(
-                    "channel axis {axis} but output has shape {:?}",
-                    view.shape()
-                ),
-            ));
-        }
-        let channels = view.shape()[axis];
-        let count = (view.len() / channels.max(1)) as f32;
-        let mut v = vec![0.0f32; channels];
-        for (c, lane) in view.axis_iter(tract_ndarray::Axis(axis)).enumerate() {
-            v[c] = lane.sum() / count;
-        }
-        layers.push(v);
-    }
-    Ok(WordVectors { layers })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn windows_cover_the_whole_word() {
-        assert_eq!(window_starts(76, 76, 8), vec![0]);
-        assert_eq!(window_starts(90, 76, 8), vec![0, 8, 14]);
-        assert_eq!(window_starts(92, 76, 8), vec![0, 8, 16]);
-    }
-
-    #[test]
-    fn short_audio_is_centred_in_silence() {
-        assert_eq!(pad_to(&[1.0, 2.0], 6), vec![0.0, 0.0, 1.0, 2.0, 0.0, 0.0]);
-        assert_eq!(pad_to(&[1.0; 8], 6).len(), 8);
-    }
 }

@@ -27,13 +27,16 @@
 //! ```
 
 use std::collections::HashSet;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
+use super::recogniser::RecogniserSpec;
 use crate::error::{Error, Result};
+
+mod checksum;
+pub use checksum::sha256_file;
+pub(crate) use checksum::verify_checksum;
 
 /// A parsed, validated manifest. Paths are resolved against the manifest's folder.
 #[derive(Debug, Clone, Deserialize)]
@@ -68,6 +71,8 @@ pub struct Manifest {
     pub layers: Vec<LayerSpec>,
     /// Voice-activity specifics.
     pub vad: Option<VadSpec>,
+    /// Recogniser specifics.
+    pub recogniser: Option<RecogniserSpec>,
     /// Layer used for nearest neighbours (default: the last one).
     pub neighbour_layer: Option<String>,
     /// Folder of the manifest (set on load).
@@ -87,6 +92,8 @@ pub enum ModelKind {
     Encoder,
     /// A voice-activity detector.
     Vad,
+    /// A speech recogniser (a text decoder) reading an encoder's output.
+    Recogniser,
 }
 
 /// Front ends the engine knows.
@@ -264,6 +271,14 @@ impl Manifest {
         match self.kind {
             ModelKind::Vad => self.validate_vad()?,
             ModelKind::Encoder => self.validate_encoder()?,
+            ModelKind::Recogniser => match &self.recogniser {
+                Some(spec) => spec.validate(&self.path, &self.dir)?,
+                None => {
+                    return Err(
+                        self.bad("a `kind = \"recogniser\"` manifest needs a [recogniser] table")
+                    );
+                }
+            },
         }
         Ok(())
     }
@@ -380,42 +395,4 @@ fn line_col(text: &str, offset: usize) -> String {
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     format!("line {line}, column {col}: ")
-}
-
-/// Hex SHA-256 of a file.
-///
-/// # Errors
-/// [`Error::Io`] if the file cannot be read.
-pub fn sha256_file(path: &Path) -> Result<String> {
-    let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf).map_err(|e| Error::io(path, e))?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
-}
-
-fn verify_checksum(manifest: &Path, file: &Path, want: &str) -> Result<()> {
-    if !file.is_file() {
-        return Err(Error::manifest(
-            manifest,
-            format!("model file {} is missing", file.display()),
-        ));
-    }
-    let got = sha256_file(file)?;
-    if !got.eq_ignore_ascii_case(want.trim()) {
-        return Err(Error::manifest(
-            manifest,
-            format!(
-                "{} has sha256 {got}, the manifest says {want}: the file is corrupt or was replaced",
-                file.display()
-            ),
-        ));
-    }
-    Ok(())
 }
