@@ -38,6 +38,7 @@ fn every_layer_matches_onnxruntime() {
                 .zip(&want)
                 .map(|(a, b)| (*a as f64 - b).abs())
                 .fold(0.0, f64::max);
+            println!("{case}/{name}: max |tract − onnxruntime| = {worst:e}");
             assert!(
                 worst < 1e-4,
                 "{case}/{name}: max |tract − onnxruntime| = {worst:e}"
