@@ -11,3 +11,6 @@ cargo clippy --release --all-targets --features mic -- -D warnings
 cargo check --release --lib --no-default-features
 RUSTDOCFLAGS="-D warnings" cargo doc --release --no-deps --quiet
 cargo test --release
+# Raspberry Pi targets: cross-built, model-output tests under qemu-user (README "Raspberry Pi").
+scripts/cross-test aarch64-unknown-linux-gnu --ci
+scripts/cross-test armv7-unknown-linux-gnueabihf --ci
