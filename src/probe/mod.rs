@@ -45,7 +45,7 @@
 //!   metric="cosine")` ([`silhouette`]); words without a category/group are left out.
 //! * Linear CKA, plain and debiased, as Kornblith et al. 2019 ([`cka`]), between a layer
 //!   and a text table over the words the table holds (one row per token, in order).
-//! * Word pairs after Choi et al. 2024 ([`lexicon::WordPairs`]): same word, synonym,
+//! * Word pairs after Choi et al. 2024 ([`pairs::WordPairs`]): same word, synonym,
 //!   near-homophone, same category, random.
 //! * Phonetic distance: Levenshtein over ARPAbet phones / longer length ([`phonetic`]).
 //!

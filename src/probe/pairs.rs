@@ -82,7 +82,7 @@ impl WordPairs {
     /// Reads a pair file.
     ///
     /// # Errors
-    /// [`Error::Io`] if it cannot be read, [`Error::Data`] if it is malformed.
+    /// [`crate::Error::Io`] if it cannot be read, [`crate::Error::Data`] if it is malformed.
     pub fn load(path: &Path) -> Result<WordPairs> {
         WordPairs::parse(&read_text(path)?, path)
     }
@@ -90,7 +90,7 @@ impl WordPairs {
     /// Parses pair-file text; `origin` names it in errors.
     ///
     /// # Errors
-    /// [`Error::Data`] naming the line for an unknown kind, a missing word, a word paired
+    /// [`crate::Error::Data`] naming the line for an unknown kind, a missing word, a word paired
     /// with itself, or extra columns.
     pub fn parse(text: &str, origin: &Path) -> Result<WordPairs> {
         let mut pairs = WordPairs::default();

@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 pub mod fakes;
+pub mod recog;
 #[cfg(feature = "ui")]
 pub mod screen;
 
