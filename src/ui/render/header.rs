@@ -6,7 +6,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::theme::{bar, panel, put};
+use super::theme::{bar, framed, panel, put};
 use crate::ui::app::App;
 
 /// The title bar: source, status badges, input level and voice activity.
@@ -52,9 +52,11 @@ impl Widget for Header<'_> {
             )),
             None => {}
         }
-        let block = panel(title).title(Line::from(status).right_aligned());
-        let inner = block.inner(area);
-        put(buf, block, area);
+        let inner = framed(
+            buf,
+            area,
+            panel(title).title(Line::from(status).right_aligned()),
+        );
 
         let db = if app.meter.rms > 0.0 {
             20.0 * app.meter.rms.log10()

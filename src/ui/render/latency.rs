@@ -6,7 +6,7 @@ use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::theme::{panel, put};
+use super::theme::{framed, panel, put};
 use crate::ui::app::App;
 
 /// Latency per stage of the latest words, dropped samples and render time.
@@ -15,9 +15,7 @@ pub struct Latency<'a>(pub &'a App);
 impl Widget for Latency<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.0;
-        let block = panel(" latency per word (ms) ");
-        let inner = block.inner(area);
-        put(buf, block, area);
+        let inner = framed(buf, area, panel(" latency per word (ms) "));
         let mut lines = vec![Line::from(Span::styled(
             format!("{:<24}{:>7}{:>7}{:>7}", "stage", "last", "p50", "p95"),
             Style::new().fg(Color::Gray),

@@ -6,7 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::theme::{NO_GROUP_MARKER, category_colour, group_marker, panel, put};
+use super::theme::{NO_GROUP_MARKER, category_colour, framed, group_marker, panel, put};
 use crate::ui::app::{App, MapPoint};
 use ratatui::style::Color;
 
@@ -21,9 +21,7 @@ impl Widget for MapPanel<'_> {
             (Some(e), None) => format!(" map · {} · PCA ", e.name),
             _ => " map ".to_string(),
         };
-        let block = panel(title);
-        let inner = block.inner(area);
-        put(buf, block, area);
+        let inner = framed(buf, area, panel(title));
         let legend_h = if app.groups.is_empty() { 0 } else { 2 };
         let [plot, legend] =
             Layout::vertical([Constraint::Min(3), Constraint::Length(legend_h)]).areas(inner);

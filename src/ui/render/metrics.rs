@@ -6,7 +6,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::theme::{bar, panel, put};
+use super::theme::{bar, framed, panel, put};
 use crate::ui::app::{App, EncoderSetup, LayerMetrics};
 
 /// Per layer and encoder: phonetic and semantic silhouette, and CKA with text.
@@ -26,9 +26,7 @@ impl Widget for Metrics<'_> {
             ),
             None => " per layer: silhouette (phonetic | semantic) and CKA ".to_string(),
         };
-        let block = panel(note);
-        let inner = block.inner(area);
-        put(buf, block, area);
+        let inner = framed(buf, area, panel(note));
         if app.encoders.is_empty() {
             return;
         }

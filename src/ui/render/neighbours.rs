@@ -6,7 +6,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use super::theme::{bar, panel, put, relation_style, word_style};
+use super::theme::{bar, framed, panel, put, relation_style, word_style};
 use crate::ui::app::{App, EncoderSetup, NeighbourView};
 use crate::ui::groups::Relation;
 
@@ -33,9 +33,7 @@ impl Widget for Neighbours<'_> {
             }
             None => " nearest neighbours ".to_string(),
         };
-        let block = panel(title);
-        let inner = block.inner(area);
-        put(buf, block, area);
+        let inner = framed(buf, area, panel(title));
 
         // Grounded encoders first, then ungrounded; a placeholder when a side is missing.
         let mut columns: Vec<Option<&EncoderSetup>> = Vec::new();

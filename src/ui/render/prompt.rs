@@ -6,7 +6,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::theme::{panel, put};
+use super::theme::{framed, panel, put};
 use crate::ui::app::App;
 
 /// The word to say next (prompted mode), as the engine will label it.
@@ -15,9 +15,7 @@ pub struct Prompt<'a>(pub &'a App);
 impl Widget for Prompt<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.0;
-        let block = panel(" say the next word ");
-        let inner = block.inner(area);
-        put(buf, block, area);
+        let inner = framed(buf, area, panel(" say the next word "));
         let line = match app.next_prompt() {
             Some(word) => {
                 let upcoming: Vec<&str> = (1..4)

@@ -85,6 +85,13 @@ pub fn word_style(app: &App, label: Option<&str>) -> Style {
     Style::new().fg(category_colour(cat))
 }
 
+/// Draws `block` around `area` and returns the area inside it.
+pub fn framed(buf: &mut Buffer, area: Rect, block: Block<'static>) -> Rect {
+    let inner = block.inner(area);
+    block.render(area, buf);
+    inner
+}
+
 /// Renders `widget` into `area` of `buf`.
 pub fn put(buf: &mut Buffer, widget: impl Widget, area: Rect) {
     widget.render(area, buf);

@@ -6,7 +6,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::theme::{panel, put, word_style};
+use super::theme::{framed, panel, put, word_style};
 use crate::ui::app::{App, Mode};
 
 /// The words found so far, newest last, coloured by semantic category.
@@ -15,9 +15,7 @@ pub struct Timeline<'a>(pub &'a App);
 impl Widget for Timeline<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.0;
-        let block = panel(" words ");
-        let inner = block.inner(area);
-        put(buf, block, area);
+        let inner = framed(buf, area, panel(" words "));
         let width = inner.width as usize;
         let words: Vec<_> = app.session_words().collect();
         let mut spans: Vec<Span> = Vec::new();
