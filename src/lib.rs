@@ -34,6 +34,7 @@
 #![warn(missing_docs)]
 
 pub mod audio;
+pub mod bench;
 pub mod corpus;
 pub mod driver;
 pub mod engine;
@@ -45,6 +46,7 @@ pub mod probe;
 pub mod sink;
 pub mod source;
 pub mod summary;
+pub mod timing;
 #[cfg(feature = "ui")]
 pub mod ui;
 

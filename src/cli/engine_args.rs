@@ -1,7 +1,9 @@
 //! Options shared by every subcommand that runs the engine, and building the engine.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Instant;
 
 use anyhow::Context;
 use clap::Args;
@@ -161,18 +163,31 @@ impl EngineArgs {
 
     /// Loads the voice-activity model and the encoders and builds the engine.
     pub fn build(&self, keep_vectors: bool) -> anyhow::Result<Engine> {
+        Ok(self.build_timed(keep_vectors)?.0)
+    }
+
+    /// As [`EngineArgs::build`], also returning how long each model took to load (ms).
+    pub fn build_timed(
+        &self,
+        keep_vectors: bool,
+    ) -> anyhow::Result<(Engine, BTreeMap<String, f64>)> {
+        let mut load_ms = BTreeMap::new();
         let dir = self.models_dir();
         let registry = Registry::scan(&dir)
             .with_context(|| format!("reading the models folder {}", dir.display()))?;
         let vad_manifest = registry
             .find(&self.vad, ModelKind::Vad)
             .map_err(with_flag)?;
+        let t = Instant::now();
         let vad = Vad::load(&vad_manifest.path).context("loading the voice-activity model")?;
+        load_ms.insert(self.vad.clone(), t.elapsed().as_secs_f64() * 1e3);
         let mut encoders: Vec<Box<dyn WordEncoder>> = Vec::new();
         for name in &self.encoders {
             let m = registry.find(name, ModelKind::Encoder).map_err(with_flag)?;
+            let t = Instant::now();
             let enc =
                 Encoder::load(&m.path).with_context(|| format!("loading encoder `{name}`"))?;
+            load_ms.insert(name.clone(), t.elapsed().as_secs_f64() * 1e3);
             encoders.push(Box::new(enc));
         }
         let slicing = match self.slicing {
@@ -190,6 +205,7 @@ impl EngineArgs {
             text_tables: self.load_text_tables()?,
             prompts: self.prompts.clone(),
         };
-        Engine::new(Box::new(vad), encoders, config).map_err(with_flag)
+        let engine = Engine::new(Box::new(vad), encoders, config).map_err(with_flag)?;
+        Ok((engine, load_ms))
     }
 }

@@ -1,5 +1,6 @@
 //! Command-line definitions (clap) and one runner per subcommand.
 
+mod bench;
 mod demo;
 mod devices;
 mod engine_args;
@@ -36,6 +37,9 @@ enum Command {
     Live(live::LiveArgs),
     /// List audio input devices (needs the `mic` feature).
     Devices(devices::DevicesArgs),
+    /// Benchmark the pipeline on this machine: per-stage latency, what a listener waits,
+    /// memory; or compare earlier results side by side.
+    Bench(bench::BenchArgs),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -47,5 +51,6 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Demo(args) => demo::run(args),
         Command::Live(args) => live::run(args),
         Command::Devices(args) => devices::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }

@@ -7,6 +7,7 @@ pub mod thread;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
+use std::time::Instant;
 
 use crate::audio::ENGINE_RATE;
 use crate::audio::resample::StreamResampler;
@@ -15,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::sink::{Flow, Sink};
 use crate::source::{Pull, Source};
+use crate::timing::stage;
 
 /// Samples pulled from a source per step (native rate).
 const PULL: usize = 4096;
@@ -158,7 +160,9 @@ impl<'a> Driver<'a> {
                         self.engine.add_repaired(repaired);
                     }
                     self.resampled.clear();
+                    let t = Instant::now();
                     resampler.push(&self.buf[..n], &mut self.resampled)?;
+                    self.engine.record_stage(stage::RESAMPLE, t.elapsed());
                     self.engine.push(&self.resampled, &mut self.events)?;
                 }
                 Pull::Wait(d) => std::thread::sleep(d),

@@ -3,7 +3,7 @@
 //! the metrics event.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::Engine;
 use super::ReferenceWord;
@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::event::{Event, MetricsEvent, NeighbourInfo, PromptEvent, WordEvent};
 use crate::labels::Labels;
 use crate::probe::Probe;
+use crate::timing::{length_bucket, stage};
 
 /// Prompts listed ahead on screen.
 const UPCOMING: usize = 4;
@@ -43,7 +44,11 @@ impl Engine {
         let index = self.labels.len();
         self.labels.push(label.clone());
 
+        let word_seconds = word.len() as f64 / ENGINE_RATE as f64;
         let encoded = encode_word(&mut self.encoders, &self.feeds, &audio, word)?;
+        self.stats
+            .end_of_speech_ms
+            .push(seg.decided.saturating_sub(seg.speech_end) as f64 * 1e3 / ENGINE_RATE as f64);
         let mut timings = BTreeMap::from([("vad".to_string(), self.last_vad_ms)]);
         let mut neighbours = BTreeMap::new();
         let mut embeddings = self.config.keep_vectors.then(BTreeMap::new);
@@ -72,10 +77,26 @@ impl Engine {
                 })
                 .collect();
             neighbours.insert(info.name.clone(), infos);
+            let probe_took = t.elapsed();
             timings.insert(
                 format!("probe:{}", info.name),
-                t.elapsed().as_secs_f64() * 1e3,
+                probe_took.as_secs_f64() * 1e3,
             );
+            if let Some(times) = self.timing.as_mut() {
+                let name = &info.name;
+                let encode_took = Duration::from_secs_f64(encode_ms / 1e3);
+                if info.backbone.is_some() {
+                    times.record(&format!("{}:{name}", stage::HEAD), encode_took);
+                } else {
+                    let bucket = length_bucket(word_seconds);
+                    times.record(&format!("{}:{name}", stage::ENCODER), encode_took);
+                    times.record(&format!("{}:{name}:{bucket}", stage::ENCODER), encode_took);
+                }
+                if let Some(front) = self.encoders[j].last_front_end() {
+                    times.record(&format!("{}:{name}", stage::FRONT_END), front);
+                }
+                times.record(&format!("{}:{name}", stage::PROBE), probe_took);
+            }
             if let Some(e) = embeddings.as_mut() {
                 let layers = info.layers.iter().cloned().zip(vectors.layers.clone());
                 e.insert(info.name.clone(), layers.collect());

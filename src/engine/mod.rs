@@ -23,6 +23,7 @@ use crate::labels::{Labels, Prompts};
 use crate::model::{EncoderInfo, VoiceActivity, WordEncoder, WordVectors};
 use crate::probe::{Lexicon, Probe};
 use crate::summary::{EncoderSummary, Percentiles, Summary};
+use crate::timing::{StageTimes, stage};
 
 pub use config::{EngineConfig, Slicing};
 use encode::Feed;
@@ -41,6 +42,9 @@ pub struct Stats {
     /// Samples repaired on the way in (non-finite → 0, beyond ±[`crate::driver::CLAMP`]
     /// clamped).
     pub repaired_samples: u64,
+    /// Per word: milliseconds of audio from the end of its last speech frame to the frame
+    /// where the segmenter decided it had ended (the hangover a listener waits).
+    pub end_of_speech_ms: Vec<f64>,
 }
 
 /// A reference-bank word, kept so that a clear can restore the bank without re-encoding.
@@ -68,6 +72,8 @@ pub struct Engine {
     config: EngineConfig,
     source: Option<SourceState>,
     stats: Stats,
+    /// Per-stage timings, when recording was asked for.
+    timing: Option<StageTimes>,
 }
 
 impl Engine {
@@ -99,6 +105,7 @@ impl Engine {
             config,
             source: None,
             stats: Stats::default(),
+            timing: None,
         })
     }
 
@@ -127,6 +134,11 @@ impl Engine {
         self.labels.len()
     }
 
+    /// The probe of encoder `i` (`None` before its first word).
+    pub fn probe(&self, i: usize) -> Option<&Probe> {
+        self.probes.get(i)?.as_ref()
+    }
+
     /// Per encoder, the probe's per-layer metrics over the words so far.
     pub fn metrics(&self) -> BTreeMap<String, Vec<LayerMetrics>> {
         self.infos
@@ -134,6 +146,23 @@ impl Engine {
             .zip(&self.probes)
             .filter_map(|(e, p)| Some((e.name.clone(), p.as_ref()?.metrics())))
             .collect()
+    }
+
+    /// Starts recording every stage's duration (see [`crate::timing`]).
+    pub fn record_stages(&mut self) {
+        self.timing.get_or_insert_with(StageTimes::default);
+    }
+
+    /// The stage timings recorded so far (`None` unless [`Engine::record_stages`]).
+    pub fn stage_times(&self) -> Option<&StageTimes> {
+        self.timing.as_ref()
+    }
+
+    /// Records one occurrence of a stage run outside the engine (the driver's resampler).
+    pub fn record_stage(&mut self, stage: &str, took: std::time::Duration) {
+        if let Some(t) = self.timing.as_mut() {
+            t.record(stage, took);
+        }
     }
 
     /// Counts samples a source dropped (added to the session total).
@@ -271,11 +300,18 @@ impl Engine {
         };
         let t0 = Instant::now();
         let prob = self.vad.process(&src.frame)?;
-        self.last_vad_ms = t0.elapsed().as_secs_f64() * 1e3;
+        let vad_took = t0.elapsed();
+        self.last_vad_ms = vad_took.as_secs_f64() * 1e3;
         let rms = (src.frame.iter().map(|x| x * x).sum::<f32>() / src.frame.len() as f32).sqrt();
         src.commit_frame();
         self.stats.audio_seconds += self.vad.frame_len() as f64 / ENGINE_RATE as f64;
+        let t1 = Instant::now();
         let seg = self.segmenter.push(prob);
+        let segment_took = t1.elapsed();
+        if let Some(t) = self.timing.as_mut() {
+            t.record(stage::VAD, vad_took);
+            t.record(stage::SEGMENT, segment_took);
+        }
         let time = src.pos as f64 / ENGINE_RATE as f64;
         out.push(Event::Vad(VadFrame {
             time,

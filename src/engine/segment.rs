@@ -86,6 +86,10 @@ pub struct Segment {
     pub end: usize,
     /// True when the word was cut at the maximum length rather than ended by silence.
     pub truncated: bool,
+    /// End of the last speech frame (before the post-padding).
+    pub speech_end: usize,
+    /// End of the frame at which the segmenter decided the word had ended.
+    pub decided: usize,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -134,7 +138,8 @@ impl Segmenter {
     fn segment(&self, first: usize, last: usize, truncated: bool) -> Option<Segment> {
         let samples = |ms: u32| ms as usize * self.rate / 1000;
         let start = (first * self.frame).saturating_sub(samples(self.params.pre_pad_ms));
-        let end = (last + 1) * self.frame
+        let speech_end = (last + 1) * self.frame;
+        let end = speech_end
             + if truncated {
                 0
             } else {
@@ -145,6 +150,8 @@ impl Segmenter {
             start,
             end,
             truncated,
+            speech_end,
+            decided: self.next_frame * self.frame,
         })
     }
 
@@ -186,11 +193,12 @@ impl Segmenter {
     /// Ends the stream: a word still open is closed at its last speech frame.
     pub fn finish(&mut self) -> Option<Segment> {
         let state = std::mem::replace(&mut self.state, State::Silence);
-        self.next_frame = 0;
-        match state {
+        let seg = match state {
             State::Speech { first, last, .. } => self.segment(first, last, false),
             State::Silence => None,
-        }
+        };
+        self.next_frame = 0;
+        seg
     }
 }
 

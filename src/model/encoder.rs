@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use tract_onnx::prelude::*;
 
@@ -32,6 +33,8 @@ pub struct Encoder {
     /// A sequence encoder's outputs of its last call and the word's frame range in them,
     /// kept (not copied) for [`Encoder::last_frames`].
     last: Option<(TVec<TValue>, Range<usize>)>,
+    /// How long the front end of the last audio encode took.
+    front_end: Option<Duration>,
 }
 
 enum Runner {
@@ -179,6 +182,7 @@ impl Encoder {
             path,
             channel_axes,
             last: None,
+            front_end: None,
         })
     }
 
@@ -283,7 +287,9 @@ impl Encoder {
                 let lo = word.start.saturating_sub(spare);
                 let hi = (word.end + spare).min(audio.len()).max(lo);
                 let padded = pad_to(&audio[lo..hi], need);
+                let t = Instant::now();
                 let frames = mel.compute(&padded)?;
+                self.front_end = Some(t.elapsed());
                 let input =
                     windows_input(&frames, &window_starts(frames.len(), window, hop), window);
                 let out = plan::run(state, path, tvec!(input.into_tensor().into()))?;
@@ -298,9 +304,11 @@ impl Encoder {
                 let hop = super::frontend::whisper_mel::HOP;
                 // Keep at most max_frames of context, ending with the word.
                 let first = word.end.saturating_sub(*max_frames * hop).min(word.start);
+                let t = Instant::now();
                 let frames = mel.compute(
                     &audio[first..word.end.max(first + hop * *frame_multiple).min(audio.len())],
                 );
+                self.front_end = Some(t.elapsed());
                 let t = (frames.len() / *frame_multiple) * *frame_multiple;
                 if t == 0 {
                     return Err(Error::model(
@@ -340,6 +348,10 @@ impl WordEncoder for Encoder {
 
     fn encode_vector(&mut self, vector: &[f32]) -> Result<WordVectors> {
         Encoder::encode_vector(self, vector)
+    }
+
+    fn last_front_end(&self) -> Option<Duration> {
+        self.front_end
     }
 }
 

@@ -4,6 +4,7 @@
 //! of a known family needs only a manifest).
 
 use std::ops::Range;
+use std::time::Duration;
 
 use crate::error::Result;
 
@@ -57,4 +58,9 @@ pub trait WordEncoder: Send {
     /// # Errors
     /// When this encoder takes audio, or the vector has the wrong width.
     fn encode_vector(&mut self, vector: &[f32]) -> Result<WordVectors>;
+    /// How long the front end (log-mel) of the last audio encode took, for encoders with
+    /// one (`None` otherwise).
+    fn last_front_end(&self) -> Option<Duration> {
+        None
+    }
 }
