@@ -1,6 +1,6 @@
 //! `groundprobe bench`'s record: per-stage percentiles of one run of the real pipeline,
 //! what a listener waits, memory, model load times, the machine and the build — in a
-//! stable, versioned JSON schema (documented in `BENCHMARKS.md`), so that results from
+//! stable, versioned JSON schema (documented in `benches/README.md`), so that results from
 //! different boards can be put side by side ([`compare`], [`plot`]).
 
 pub mod compare;

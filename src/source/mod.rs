@@ -4,6 +4,7 @@
 //! them; a new source is one file implementing [`Source`].
 
 pub mod clip;
+pub mod file;
 #[cfg(feature = "mic")]
 pub mod mic;
 
@@ -14,6 +15,7 @@ use crate::event::{DeviceStatus, SourceInfo};
 use crate::labels::Labels;
 
 pub use clip::{ClipSource, Pace};
+pub use file::FileSource;
 
 /// What [`Source::pull`] found.
 #[derive(Debug, Clone, PartialEq)]

@@ -44,7 +44,7 @@ pub struct BenchArgs {
     /// Inference threads (tract's matrix products).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
     threads: u16,
-    /// Print the report as JSON (the schema of BENCHMARKS.md) instead of a table.
+    /// Print the report as JSON (schema: benches/README.md) instead of a table.
     #[arg(long)]
     json: bool,
     /// Also write the JSON report to FILE.
