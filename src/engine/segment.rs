@@ -227,6 +227,14 @@ mod tests {
         assert_eq!(segs.len(), 2, "{segs:?}");
         assert_eq!(segs[0].start, 8 * 512 - 2560);
         assert_eq!(segs[0].end, 27 * 512 + 1536);
+        // Speech ends with frame 26; the decision comes 5 silent frames later.
+        assert_eq!(segs[0].speech_end, 27 * 512);
+        assert_eq!(segs[0].decided, 32 * 512);
+        // A word still open at the end of the stream is decided there.
+        let mut open = vec![0.0; 3];
+        open.extend([0.9; 8]);
+        let last = run(&open, p);
+        assert_eq!((last[0].speech_end, last[0].decided), (11 * 512, 11 * 512));
     }
 
     #[test]
