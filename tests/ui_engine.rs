@@ -72,7 +72,11 @@ fn setup_for(engine: &Engine, engine_layers: bool) -> Setup {
 fn record() -> (Setup, Setup, Vec<Message>, Vec<usize>) {
     let engine = engine();
     let (setup, own) = (setup_for(&engine, true), setup_for(&engine, false));
-    let layers = engine.encoders().iter().map(|e| e.neighbour_layer).collect();
+    let layers = engine
+        .encoders()
+        .iter()
+        .map(|e| e.neighbour_layer)
+        .collect();
     let clips = clips();
     let link = thread::spawn(engine, move |driver| {
         for mut clip in clips {
@@ -83,7 +87,10 @@ fn record() -> (Setup, Setup, Vec<Message>, Vec<usize>) {
     .expect("engine thread");
     let mut messages = Vec::new();
     loop {
-        let m = link.rx.recv().expect("the engine thread ends with a Finished message");
+        let m = link
+            .rx
+            .recv()
+            .expect("the engine thread ends with a Finished message");
         let done = matches!(m, Message::Finished(_));
         messages.push(m);
         if done {
@@ -138,11 +145,20 @@ fn a_real_demo_run_shows_on_every_layout() {
     let label = word.label.as_deref().expect("demo words are labelled");
     let metrics = last_metrics(&messages);
     let figures = |enc: &str, layer: &str| {
-        let m = metrics.encoders[enc].iter().find(|l| l.layer == layer).unwrap();
+        let m = metrics.encoders[enc]
+            .iter()
+            .find(|l| l.layer == layer)
+            .unwrap();
         let cka = |t: &str| format!("{:.2}", m.cka[t].expect("CKA over 35 words"));
         (
-            format!("{:+.3}", m.silhouette_phonetic.expect("phonetic silhouette")),
-            format!("{:+.3}", m.silhouette_semantic.expect("semantic silhouette")),
+            format!(
+                "{:+.3}",
+                m.silhouette_phonetic.expect("phonetic silhouette")
+            ),
+            format!(
+                "{:+.3}",
+                m.silhouette_semantic.expect("semantic silhouette")
+            ),
             cka("minilm_l6"),
             cka("clip"),
         )
@@ -150,7 +166,10 @@ fn a_real_demo_run_shows_on_every_layout() {
     let (phon, sem, minilm, clip) = figures(UNGROUNDED, "layer4_ln");
 
     let s = draw(&app, 160, 48);
-    assert!(s.contains(&format!("nearest neighbours of “{label}”")), "{s}");
+    assert!(
+        s.contains(&format!("nearest neighbours of “{label}”")),
+        "{s}"
+    );
     assert!(line_with(&s, "level").contains(&format!("words {words}")));
     assert!(s.contains("demo finished: 3 clips — r"), "{s}");
     let top = |enc: &str| {
@@ -164,7 +183,10 @@ fn a_real_demo_run_shows_on_every_layout() {
     let first = s.lines().nth(heading + 1).unwrap();
     for enc in [UNGROUNDED, GROUNDED] {
         let (name, sim) = top(enc);
-        assert!(first.contains(&name) && first.contains(&sim), "{enc}: {first}");
+        assert!(
+            first.contains(&name) && first.contains(&sim),
+            "{enc}: {first}"
+        );
     }
     let row = line_with(&s, "▸layer4_ln");
     for v in [&phon, &sem, &minilm, &clip] {
@@ -217,7 +239,10 @@ fn the_neighbours_at_a_chosen_layer_are_the_engines_and_follow_the_layer() {
     let after = &app.nearest[UNGROUNDED];
     assert_ne!(&before, after, "another layer, other similarities");
     let s = draw(&app, 160, 48);
-    assert!(line_with(&s, "UNGROUNDED").contains("whisper-tiny-en @layer4 "), "{s}");
+    assert!(
+        line_with(&s, "UNGROUNDED").contains("whisper-tiny-en @layer4 "),
+        "{s}"
+    );
     let first = &after[0];
     let line = line_with(&s, &format!(" 1 {}", first.label.as_deref().unwrap()));
     assert!(line.contains(&format!("{:.2}", first.similarity)), "{line}");

@@ -171,7 +171,11 @@ fn u_undoes_the_last_clear_and_words_since_follow_on() {
     let mut a = app();
     a.apply(word(0));
     a.apply(word(1));
-    assert_eq!(a.on_key(key(KeyCode::Char('u'))), None, "nothing to undo yet");
+    assert_eq!(
+        a.on_key(key(KeyCode::Char('u'))),
+        None,
+        "nothing to undo yet"
+    );
     a.on_key(key(KeyCode::Char('c')));
     a.apply(word(0)); // the engine numbers afresh after a clear
     assert_eq!(a.on_key(key(KeyCode::Char('u'))), Some(Command::UndoClear));
@@ -179,7 +183,11 @@ fn u_undoes_the_last_clear_and_words_since_follow_on() {
     assert_eq!(indices, [0, 1, 2], "as the engine renumbers them");
     assert_eq!(a.latest().unwrap().index, 2);
     assert_eq!(a.map.len(), 3);
-    assert_eq!(a.on_key(key(KeyCode::Char('u'))), None, "one undo per clear");
+    assert_eq!(
+        a.on_key(key(KeyCode::Char('u'))),
+        None,
+        "one undo per clear"
+    );
 }
 
 #[test]
@@ -218,7 +226,7 @@ fn the_neighbours_follow_the_chosen_layer() {
     };
     assert_eq!(at(&a), [(0, 0.5), (1, 0.5), (2, 0.5)]);
     a.on_key(key(KeyCode::Left)); // l1: no vectors sent
-    assert!(a.nearest.get("a").is_none());
+    assert!(!a.nearest.contains_key("a"));
     a.on_key(key(KeyCode::Left)); // l0: [i, 1], computed from the vectors
     let cos = |i: f32| (3.0 * i + 1.0) / (10f32.sqrt() * (i * i + 1.0).sqrt());
     let got = at(&a);
@@ -242,5 +250,9 @@ fn arrows_scroll_the_help_only_while_it_is_open() {
     a.on_key(key(KeyCode::PageUp));
     a.on_key(key(KeyCode::PageUp));
     assert_eq!(a.help_scroll, 0);
-    assert_eq!(a.selected_layer(), Some("l2"), "arrows did not move the layer");
+    assert_eq!(
+        a.selected_layer(),
+        Some("l2"),
+        "arrows did not move the layer"
+    );
 }

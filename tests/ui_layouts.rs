@@ -42,11 +42,17 @@ fn each_size_gets_its_layout() {
 fn at_160x48_everything_is_shown() {
     let s = draw(&scripted(), 160, 48);
     let level = line_with(&s, "level");
-    assert!(level.contains("words 4") && level.contains("dropped 1234"), "{level}");
+    assert!(
+        level.contains("words 4") && level.contains("dropped 1234"),
+        "{level}"
+    );
     assert!(line_with(&s, "bus  chin").contains("bus  chin  truck   chip"));
     let heads = line_with(&s, "UNGROUNDED");
     assert!(heads.contains("GROUNDED  vg-head @proj"), "{heads}");
-    assert!(heads.contains("UNGROUNDED  speech-embedding @output"), "{heads}");
+    assert!(
+        heads.contains("UNGROUNDED  speech-embedding @output"),
+        "{heads}"
+    );
     assert!(line_with(&s, " 1 chin").contains("● sound"));
     // The map with a legend naming categories and sound groups.
     assert!(s.contains("map · speech-embedding / output · PCA"));
@@ -55,7 +61,9 @@ fn at_160x48_everything_is_shown() {
     // Both encoders' metrics, CKA against both text tables.
     assert!(s.contains("CKA vs minilm_l6 | clip · 4 words"));
     let row = line_with(&s, "block1 ");
-    for v in ["+0.123", "-0.045", "0.61", "0.33", "proj", "+0.017", "+0.081", "0.52", "0.58"] {
+    for v in [
+        "+0.123", "-0.045", "0.61", "0.33", "proj", "+0.017", "+0.081", "0.52", "0.58",
+    ] {
         assert!(row.contains(v), "{v} not in {row}");
     }
     // Every stage's latency with p50 and p95.
@@ -71,17 +79,28 @@ fn at_100x30_grounded_and_ungrounded_stay_side_by_side() {
     let s = draw(&scripted(), 100, 30);
     assert!(line_with(&s, "level").contains("dropped 1234"), "{s}");
     let heads = line_with(&s, "UNGROUNDED");
-    assert!(heads.contains("vg-head") && heads.contains("speech-embedding"), "{heads}");
+    assert!(
+        heads.contains("vg-head") && heads.contains("speech-embedding"),
+        "{heads}"
+    );
     let first = line_with(&s, " 1 chin");
     assert!(first.contains("0.91") && first.contains('●'), "{first}");
-    assert!(first.contains(" 1 truck") && first.contains("0.71"), "{first}");
+    assert!(
+        first.contains(" 1 truck") && first.contains("0.71"),
+        "{first}"
+    );
     let row = line_with(&s, "block1 ");
-    for v in ["+0.123", "-0.045", "0.61", "0.33", "proj", "+0.017", "0.52", "0.58"] {
+    for v in [
+        "+0.123", "-0.045", "0.61", "0.33", "proj", "+0.017", "0.52", "0.58",
+    ] {
         assert!(row.contains(v), "{v} not in {row}\n{s}");
     }
     let latency = line_with(&s, "word end → shown");
     assert!(latency.contains("4.7 / 6.7"), "{latency}");
-    assert!(latency.contains("encode:speech-embedding 4.2 / 6.2"), "{latency}");
+    assert!(
+        latency.contains("encode:speech-embedding 4.2 / 6.2"),
+        "{latency}"
+    );
     assert!(!s.contains("map ·"), "no room for the map\n{s}");
 }
 
@@ -91,20 +110,38 @@ fn at_80x24_the_selected_encoders_essentials_are_shown() {
     let s = draw(&app, 80, 24);
     assert!(line_with(&s, "latest word").contains("─"), "{s}");
     let latest = line_with(&s, " chip ");
-    assert!(latest.contains("heard in 01_joe.wav 3.00–3.50 s"), "{latest}");
+    assert!(
+        latest.contains("heard in 01_joe.wav 3.00–3.50 s"),
+        "{latest}"
+    );
     let first = line_with(&s, " 1 chin");
-    assert!(first.contains("0.91") && first.contains("● sound"), "{first}");
+    assert!(
+        first.contains("0.91") && first.contains("● sound"),
+        "{first}"
+    );
     assert!(line_with(&s, " 2 truck").contains("0.66"));
     assert!(line_with(&s, "UNGROUNDED").contains("speech-embedding @output"));
     assert!(!s.contains("vg-head"), "one encoder only\n{s}");
     assert!(s.contains("speech-embedding @output · 4 words"), "{s}");
     let sil = line_with(&s, "silhouette");
-    assert!(sil.contains("phonetic +0.300") && sil.contains("semantic +0.050"), "{sil}");
+    assert!(
+        sil.contains("phonetic +0.300") && sil.contains("semantic +0.050"),
+        "{sil}"
+    );
     let cka = line_with(&s, "CKA");
-    assert!(cka.contains("minilm_l6 0.70") && cka.contains("clip 0.40"), "{cka}");
-    assert!(line_with(&s, "latency").contains("word end → shown 4.7 / 6.7"), "{s}");
+    assert!(
+        cka.contains("minilm_l6 0.70") && cka.contains("clip 0.40"),
+        "{cka}"
+    );
+    assert!(
+        line_with(&s, "latency").contains("word end → shown 4.7 / 6.7"),
+        "{s}"
+    );
     assert!(line_with(&s, "quit").contains("help"));
-    assert!(s.contains("= same word") && s.contains("◆ sound+meaning"), "{s}");
+    assert!(
+        s.contains("= same word") && s.contains("◆ sound+meaning"),
+        "{s}"
+    );
     // Tab: the other encoder's essentials.
     press(&mut app, KeyCode::Tab);
     let s = draw(&app, 80, 24);
@@ -172,7 +209,10 @@ fn the_help_scrolls_at_80x24_and_explains_every_mark() {
     // At 160x48 it fits whole.
     app.help_scroll = 0;
     let s = draw(&app, 160, 48);
-    assert!(s.contains("help · Esc closes") && s.contains("q, Esc, Ctrl-C quit"), "{s}");
+    assert!(
+        s.contains("help · Esc closes") && s.contains("q, Esc, Ctrl-C quit"),
+        "{s}"
+    );
     assert_eq!(ui::render::help_max_scroll(Rect::new(0, 0, 160, 48)), 0);
 }
 
@@ -216,10 +256,14 @@ fn the_legend_names_every_group_and_category_on_the_map_in_full() {
     let mut words: Vec<&str> = Vec::new();
     for e in lexicon.entries() {
         let new_group = e.phonetic.is_some_and(|g| {
-            !words.iter().any(|w| lexicon.get(w).unwrap().phonetic == Some(g))
+            !words
+                .iter()
+                .any(|w| lexicon.get(w).unwrap().phonetic == Some(g))
         });
         let new_cat = e.semantic.is_some_and(|c| {
-            !words.iter().any(|w| lexicon.get(w).unwrap().semantic == Some(c))
+            !words
+                .iter()
+                .any(|w| lexicon.get(w).unwrap().semantic == Some(c))
         });
         if new_group || new_cat {
             words.push(&e.word);

@@ -240,10 +240,19 @@ mod tests {
         let lex = Lexicon::paper();
         let g = WordGroups::from_lexicon(&lex);
         let mut probe =
-            probe::Probe::new(vec!["l".into()], vec![2], std::sync::Arc::new(lex), vec![])
-                .unwrap();
-        let words = [Some("chin"), Some("chip"), Some("piano"), Some("violin"), None];
-        let words = [words.as_slice(), &[Some("wishful"), Some("zzz"), Some("chin")]].concat();
+            probe::Probe::new(vec!["l".into()], vec![2], std::sync::Arc::new(lex), vec![]).unwrap();
+        let words = [
+            Some("chin"),
+            Some("chip"),
+            Some("piano"),
+            Some("violin"),
+            None,
+        ];
+        let words = [
+            words.as_slice(),
+            &[Some("wishful"), Some("zzz"), Some("chin")],
+        ]
+        .concat();
         for w in &words {
             probe.push(*w, &[[1.0f32, 0.5]]).unwrap();
         }

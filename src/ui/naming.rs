@@ -13,15 +13,15 @@ enum Place {
 /// The spelling shared by most of `members`, marked where it sits (`ch-`, `-ous`,
 /// `-house-`): among the prefixes, suffixes and inner strings that at least half of the
 /// members (and two or more) have, the one covering the most letters (members × length;
-/// ties: a prefix before a suffix before an inner string, then the longer). `None` when
-/// nothing is shared.
+/// ties: the one more members have, then a prefix before a suffix before an inner
+/// string, then the longer). `None` when nothing is shared.
 pub fn shared_spelling<S: AsRef<str>>(members: &[S]) -> Option<String> {
     let words: Vec<Vec<char>> = members
         .iter()
         .map(|m| m.as_ref().to_lowercase().chars().collect())
         .collect();
     let need = words.len().div_ceil(2).max(2);
-    let mut best: Option<(usize, Place, Vec<char>)> = None;
+    let mut best: Option<(usize, usize, Place, Vec<char>)> = None;
     let mut consider = |place: Place, piece: &[char]| {
         let count = words
             .iter()
@@ -37,25 +37,25 @@ pub fn shared_spelling<S: AsRef<str>>(members: &[S]) -> Option<String> {
         let score = count * piece.len();
         let better = match &best {
             None => true,
-            Some((s, p, b)) => {
-                (score, std::cmp::Reverse(place), piece.len())
-                    > (*s, std::cmp::Reverse(*p), b.len())
+            Some((s, c, p, b)) => {
+                (score, count, std::cmp::Reverse(place), piece.len())
+                    > (*s, *c, std::cmp::Reverse(*p), b.len())
             }
         };
         if better {
-            best = Some((score, place, piece.to_vec()));
+            best = Some((score, count, place, piece.to_vec()));
         }
     };
     for w in &words {
         for len in 1..=w.len() {
             consider(Place::Prefix, &w[..len]);
             consider(Place::Suffix, &w[w.len() - len..]);
-            for start in 1..w.len().saturating_sub(len) {
+            for start in 0..=w.len() - len {
                 consider(Place::Inside, &w[start..start + len]);
             }
         }
     }
-    best.map(|(_, place, piece)| {
+    best.map(|(_, _, place, piece)| {
         let piece: String = piece.into_iter().collect();
         match place {
             Place::Prefix => format!("{piece}-"),
@@ -104,7 +104,10 @@ mod tests {
     #[test]
     fn groups_are_named_by_the_spelling_they_share() {
         let name = |m: &[&str]| shared_spelling(m).unwrap();
-        assert_eq!(name(&["chin", "chip", "chuck", "chum", "chug", "hymn"]), "ch-");
+        assert_eq!(
+            name(&["chin", "chip", "chuck", "chum", "chug", "hymn"]),
+            "ch-"
+        );
         assert_eq!(
             name(&["handshake", "handbrake", "handbook", "handmaid", "handmade"]),
             "hand-"
@@ -114,8 +117,18 @@ mod tests {
             "-ous"
         );
         assert_eq!(
-            name(&["hothouse", "chophouse", "courthouse", "harness", "houseboat"]),
+            name(&[
+                "hothouse",
+                "chophouse",
+                "courthouse",
+                "harness",
+                "houseboat"
+            ]),
             "-house-"
+        );
+        assert_eq!(
+            name(&["lap", "map", "cap", "lamb", "latch", "lawn", "pal", "dam"]),
+            "-a-"
         );
         assert_eq!(shared_spelling(&["ox", "bee"]), None);
         assert_eq!(shared_spelling::<&str>(&[]), None);

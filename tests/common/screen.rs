@@ -6,7 +6,9 @@ use std::path::Path;
 
 use groundprobe::event::{Event, NeighbourInfo, SourceInfo, VadFrame, WordEvent};
 use groundprobe::probe::{Lexicon, Relation};
-use groundprobe::ui::{self, App, EncoderSetup, LayerMetrics, MetricsSnapshot, Mode, Msg, Setup, WordGroups};
+use groundprobe::ui::{
+    self, App, EncoderSetup, LayerMetrics, MetricsSnapshot, Mode, Msg, Setup, WordGroups,
+};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -175,14 +177,24 @@ pub fn script(app: &mut App) {
             (
                 "speech-embedding".to_string(),
                 vec![
-                    layer("block1", Some(0.123), Some(-0.045), [Some(0.61), Some(0.33)]),
+                    layer(
+                        "block1",
+                        Some(0.123),
+                        Some(-0.045),
+                        [Some(0.61), Some(0.33)],
+                    ),
                     layer("block2", Some(0.2), None, [None, None]),
                     layer("output", Some(0.3), Some(0.05), [Some(0.7), Some(0.4)]),
                 ],
             ),
             (
                 "vg-head".to_string(),
-                vec![layer("proj", Some(0.017), Some(0.081), [Some(0.52), Some(0.58)])],
+                vec![layer(
+                    "proj",
+                    Some(0.017),
+                    Some(0.081),
+                    [Some(0.52), Some(0.58)],
+                )],
             ),
         ]
         .into_iter()
@@ -210,4 +222,3 @@ pub fn line_with<'a>(screen: &'a str, needle: &str) -> &'a str {
         .find(|l| l.contains(needle))
         .unwrap_or_else(|| panic!("no line with {needle:?} in\n{screen}"))
 }
-

@@ -12,9 +12,9 @@ pub mod views;
 use std::collections::{BTreeMap, VecDeque};
 
 use super::groups::{Relation, WordGroups};
-use session::Cleared;
 use super::pca::Axes;
 use crate::event::{DeviceStatus, Event, NeighbourInfo, SourceInfo, WordEvent};
+use session::Cleared;
 
 pub use views::{
     EncoderSetup, LayerMetrics, MapPoint, Meter, MetricsSnapshot, Mode, Msg, NeighbourView, Setup,

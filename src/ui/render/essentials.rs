@@ -57,7 +57,8 @@ impl Widget for Latest<'_> {
             }
             None => vec![Span::styled(
                 match (app.mode, &app.finished) {
-                    (_, Some(_)) => "no words (the session has ended)",
+                    (_, Some(_)) if app.can_replay => "the session has ended: r replays it",
+                    (_, Some(_)) => "the session has ended",
                     (Mode::Demo, None) => "waiting for the first word of the demo…",
                     (Mode::Prompted, None) => "say the word shown on the right…",
                     (Mode::Free, None) => "say any word…",
@@ -115,11 +116,18 @@ impl Widget for LayerPanel<'_> {
         let tables: &[String] = app.metrics.as_ref().map_or(&[], |m| &m.tables);
         for (ti, t) in tables.iter().enumerate() {
             cka.push(grey(&format!("{t} ")));
-            cka.extend(unsigned(m.and_then(|m| m.cka.get(ti).copied().flatten()), 8));
+            cka.extend(unsigned(
+                m.and_then(|m| m.cka.get(ti).copied().flatten()),
+                8,
+            ));
             cka.push(Span::raw("  "));
         }
-        if tables.is_empty() {
-            cka.push(grey("no text table loaded (--text NAME=PATH)"));
+        match &app.metrics {
+            None => cka.push(grey("(after the first words)")),
+            Some(_) if tables.is_empty() => {
+                cka.push(grey("no text table loaded (--text NAME=PATH)"))
+            }
+            Some(_) => {}
         }
         let width = inner.width as usize;
         let latency = summary(app, width.saturating_sub(11));

@@ -45,15 +45,30 @@ fn text() -> Vec<Line<'static>> {
         l("  latency    milliseconds per stage of a word: last, median p50, p95"),
         l(""),
         b("Marks beside a neighbour"),
-        mark(Relation::SameWord, "same word (said again, perhaps by another voice)"),
+        mark(
+            Relation::SameWord,
+            "same word (said again, perhaps by another voice)",
+        ),
         mark(
             Relation::Both,
             "sound+meaning: same sound group and same meaning category",
         ),
-        mark(Relation::Phonetic, "sound: same phonetic group (sounds alike)"),
-        mark(Relation::Semantic, "meaning: same semantic category (means alike)"),
-        mark(Relation::Neither, "neither: both words known, nothing shared"),
-        mark(Relation::Unknown, "unknown: a word unlabelled or not in the lexicon"),
+        mark(
+            Relation::Phonetic,
+            "sound: same phonetic group (sounds alike)",
+        ),
+        mark(
+            Relation::Semantic,
+            "meaning: same semantic category (means alike)",
+        ),
+        mark(
+            Relation::Neither,
+            "neither: both words known, nothing shared",
+        ),
+        mark(
+            Relation::Unknown,
+            "unknown: a word unlabelled or not in the lexicon",
+        ),
         l(""),
         b("Keys"),
         l("  ← / →          previous / next layer of the selected encoder"),

@@ -59,11 +59,11 @@ impl Widget for Footer<'_> {
             spans
         };
         let fits = |s: &[Span]| s.iter().map(Span::width).sum::<usize>() <= area.width as usize;
-        // Roomy if it fits, else tight; then the layer and encoder keys go first (the
+        // Roomy if it fits, else one space apart; then the layer and encoder keys go first (the
         // help lists them), then the rest from the end.
         let mut line = spans(&items, "  ");
         while !fits(&line) {
-            line = spans(&items, "");
+            line = spans(&items, " ");
             if fits(&line) || items.is_empty() {
                 break;
             }

@@ -27,9 +27,8 @@ impl Widget for Latency<'_> {
             Style::new().fg(Color::Gray),
         ))];
         let row = |stage: &str| {
-            app.latency_of(stage).map(|(last, p50, p95)| {
-                format!("{stage:<24.24}{last:>7.1}{p50:>7.1}{p95:>7.1}")
-            })
+            app.latency_of(stage)
+                .map(|(last, p50, p95)| format!("{stage:<24.24}{last:>7.1}{p50:>7.1}{p95:>7.1}"))
         };
         for stage in app.latency.keys().filter(|s| *s != TOTAL_STAGE) {
             lines.extend(row(stage).map(Line::from));
@@ -60,12 +59,16 @@ impl Widget for LatencyLine<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.0;
         let inner = framed(buf, area, panel(" latency per word, ms: p50 / p95 "));
-        put(buf, Paragraph::new(summary(app, inner.width as usize)), inner);
+        put(
+            buf,
+            Paragraph::new(summary(app, inner.width as usize)),
+            inner,
+        );
     }
 }
 
 /// The latency as one line of at most `width` columns: "word end → shown 12.3 / 14.0",
-/// then the stages that fit.
+/// then the stages that fit, slowest (p95) first.
 pub fn summary(app: &App, width: usize) -> Line<'static> {
     let Some((_, p50, p95)) = app.latency_of(TOTAL_STAGE) else {
         return Line::from(Span::styled(
@@ -75,15 +78,20 @@ pub fn summary(app: &App, width: usize) -> Line<'static> {
     };
     let mut spans = vec![Span::raw(format!("{TOTAL_STAGE} {p50:.1} / {p95:.1}")).bold()];
     let mut used = spans[0].width();
-    for stage in app.latency.keys().filter(|s| *s != TOTAL_STAGE) {
-        if let Some((_, p50, p95)) = app.latency_of(stage) {
-            let text = format!("   {stage} {p50:.1} / {p95:.1}");
-            if used + text.chars().count() > width {
-                break;
-            }
-            used += text.chars().count();
-            spans.push(Span::styled(text, Style::new().fg(Color::Gray)));
+    let mut stages: Vec<(&String, f64, f64)> = app
+        .latency
+        .keys()
+        .filter(|s| *s != TOTAL_STAGE)
+        .filter_map(|s| app.latency_of(s).map(|(_, p50, p95)| (s, p50, p95)))
+        .collect();
+    stages.sort_by(|a, b| b.2.total_cmp(&a.2));
+    for (stage, p50, p95) in stages {
+        let text = format!("   {stage} {p50:.1} / {p95:.1}");
+        if used + text.chars().count() > width {
+            break;
         }
+        used += text.chars().count();
+        spans.push(Span::styled(text, Style::new().fg(Color::Gray)));
     }
     Line::from(spans)
 }

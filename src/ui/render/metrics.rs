@@ -23,7 +23,10 @@ impl Widget for Metrics<'_> {
                 tables.join(" | "),
                 m.words
             ),
-            Some(m) => format!(" per layer: silhouette (phonetic | semantic) · {} words ", m.words),
+            Some(m) => format!(
+                " per layer: silhouette (phonetic | semantic) · {} words ",
+                m.words
+            ),
             None => " per layer: silhouette (phonetic | semantic) and CKA ".to_string(),
         };
         let inner = framed(buf, area, panel(note));
@@ -48,9 +51,10 @@ impl Widget for Metrics<'_> {
             let selected = ei == app.encoder;
             let metrics: Option<&Vec<LayerMetrics>> =
                 app.metrics.as_ref().and_then(|m| m.encoders.get(&enc.name));
-            // name (12), two silhouettes (7 + bar each), a CKA (5 + bar) per table, gaps.
+            // name (13), two silhouettes (7 + bar each) and a gap, a gap and a CKA
+            // (5 + bar) per table.
             let t = tables.len();
-            let fixed = 12 + 14 + 5 * t + 2 + t;
+            let fixed = 13 + 14 + 1 + 6 * t;
             let bar_w = ((col.width as usize).saturating_sub(fixed) / (2 + t)).clamp(1, 12);
             let head_style = if selected {
                 Style::new().bold().fg(Color::LightCyan)
@@ -90,11 +94,7 @@ impl Widget for Metrics<'_> {
                     .or(m.map(|m| m.layer.clone()))
                     .unwrap_or_default();
                 let chosen = selected && li == app.layer();
-                let mark = if chosen {
-                    "▸"
-                } else {
-                    " "
-                };
+                let mark = if chosen { "▸" } else { " " };
                 let mut spans = vec![Span::styled(
                     format!("{mark}{name:<11.11} "),
                     if chosen {
@@ -114,7 +114,6 @@ impl Widget for Metrics<'_> {
                     bar_w,
                     Color::LightGreen,
                 ));
-                spans.push(Span::raw(" "));
                 for ti in 0..t {
                     spans.push(Span::raw(" "));
                     let cka = m.and_then(|m| m.cka.get(ti).copied().flatten());
@@ -133,18 +132,19 @@ impl Widget for Metrics<'_> {
     }
 }
 
-/// The column heads: layer, the two silhouettes, and each table's name (cut to its
-/// column; the panel's title names them in full).
+/// The column heads: layer, the two silhouettes, and each table's name up to its first
+/// `_` (`minilm_l6` → `minilm`; the panel's title names them in full).
 fn heading(tables: &[String], bar_w: usize) -> String {
     let mut s = format!(
-        "{:<12}{:<w$} {:<w$}",
+        "{:<13}{:<w$} {:<w$}",
         " layer",
         "phonetic",
         "semantic",
         w = 7 + bar_w
     );
     for t in tables {
-        s.push_str(&format!(" {:<w$.w$}", format!("CKA {t}"), w = 5 + bar_w));
+        let short = t.split('_').next().unwrap_or(t);
+        s.push_str(&format!(" {short:<w$.w$}", w = 5 + bar_w));
     }
     s
 }

@@ -101,9 +101,11 @@ fn full(frame: &mut Frame, app: &App, area: Rect) {
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(main);
     frame.render_widget(neighbours::Neighbours::all(app), left);
     frame.render_widget(map::MapPanel(app), right);
-    let [metrics, latency] =
-        Layout::horizontal([Constraint::Min(60), Constraint::Length(latency::PANEL_WIDTH)])
-            .areas(bottom);
+    let [metrics, latency] = Layout::horizontal([
+        Constraint::Min(60),
+        Constraint::Length(latency::PANEL_WIDTH),
+    ])
+    .areas(bottom);
     frame.render_widget(metrics::Metrics(app), metrics);
     frame.render_widget(latency::Latency(app), latency);
     frame.render_widget(keys::Footer(app), footer);
