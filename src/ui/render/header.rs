@@ -48,7 +48,7 @@ impl Widget for Header<'_> {
             ));
         }
         // On a narrow screen the key bar says it instead (a long title would hide it).
-        let finished = app.finished.as_ref().filter(|_| area.width >= 100);
+        let finished = app.finished.as_ref().filter(|_| area.width >= 130);
         match finished {
             Some(Ok(note)) => status.push(Span::styled(
                 format!(" {note} — {}q quits ", replay_hint(app)),
