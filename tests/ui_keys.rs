@@ -1,4 +1,5 @@
-//! Key handling, without rendering: layer and encoder selection, pause, clear, help, quit.
+//! Key handling, without rendering: layer and encoder selection, pause, clear and undo,
+//! replay, help and its scrolling, quit.
 
 #![cfg(feature = "ui")]
 
@@ -163,4 +164,95 @@ fn q_and_ctrl_c_quit_and_key_releases_are_ignored() {
     release.kind = KeyEventKind::Release;
     a.on_key(release);
     assert!(!a.quit);
+}
+
+#[test]
+fn u_undoes_the_last_clear_and_words_since_follow_on() {
+    let mut a = app();
+    a.apply(word(0));
+    a.apply(word(1));
+    assert_eq!(
+        a.on_key(key(KeyCode::Char('u'))),
+        None,
+        "nothing to undo yet"
+    );
+    a.on_key(key(KeyCode::Char('c')));
+    a.apply(word(0)); // the engine numbers afresh after a clear
+    assert_eq!(a.on_key(key(KeyCode::Char('u'))), Some(Command::UndoClear));
+    let indices: Vec<usize> = a.words.iter().map(|w| w.index).collect();
+    assert_eq!(indices, [0, 1, 2], "as the engine renumbers them");
+    assert_eq!(a.latest().unwrap().index, 2);
+    assert_eq!(a.map.len(), 3);
+    assert_eq!(
+        a.on_key(key(KeyCode::Char('u'))),
+        None,
+        "one undo per clear"
+    );
+}
+
+#[test]
+fn r_replays_only_a_finished_session_that_can_be_replayed() {
+    let mut a = app();
+    a.apply(word(0));
+    a.on_key(key(KeyCode::Char('r')));
+    assert!(!a.replay, "not before the end");
+    a.apply(Msg::Finished(Ok("demo finished".into())));
+    a.on_key(key(KeyCode::Char('r')));
+    assert!(!a.replay, "not where no replay is offered (live)");
+    a.can_replay = true;
+    a.on_key(key(KeyCode::Char('r')));
+    assert!(a.replay);
+    a.on_key(key(KeyCode::Right));
+    a.restart("replaying");
+    assert!(!a.replay && a.finished.is_none() && a.words.is_empty());
+    assert_eq!(a.selected_layer(), Some("l0"), "the chosen layer stays");
+    assert_eq!(a.starting.as_deref(), Some("replaying"));
+    a.apply(word(0));
+    assert_eq!(a.starting, None);
+}
+
+#[test]
+fn the_neighbours_follow_the_chosen_layer() {
+    let mut a = app();
+    for i in 0..4 {
+        a.apply(word(i));
+    }
+    // At the engine's layer (l2) the engine's list is shown as sent.
+    let at = |a: &App| -> Vec<(usize, f32)> {
+        a.nearest
+            .get("a")
+            .map(|ns| ns.iter().map(|n| (n.index, n.similarity)).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(at(&a), [(0, 0.5), (1, 0.5), (2, 0.5)]);
+    a.on_key(key(KeyCode::Left)); // l1: no vectors sent
+    assert!(!a.nearest.contains_key("a"));
+    a.on_key(key(KeyCode::Left)); // l0: [i, 1], computed from the vectors
+    let cos = |i: f32| (3.0 * i + 1.0) / (10f32.sqrt() * (i * i + 1.0).sqrt());
+    let got = at(&a);
+    assert_eq!(got.iter().map(|n| n.0).collect::<Vec<_>>(), [2, 1, 0]);
+    for (j, s) in got {
+        assert!((s - cos(j as f32)).abs() < 1e-6, "{j}: {s}");
+    }
+}
+
+#[test]
+fn arrows_scroll_the_help_only_while_it_is_open() {
+    let mut a = app();
+    a.on_key(key(KeyCode::Down));
+    assert_eq!(a.help_scroll, 0);
+    a.on_key(key(KeyCode::Char('?')));
+    a.on_key(key(KeyCode::Down));
+    a.on_key(key(KeyCode::PageDown));
+    assert_eq!(a.help_scroll, 11);
+    a.on_key(key(KeyCode::Up));
+    assert_eq!(a.help_scroll, 10);
+    a.on_key(key(KeyCode::PageUp));
+    a.on_key(key(KeyCode::PageUp));
+    assert_eq!(a.help_scroll, 0);
+    assert_eq!(
+        a.selected_layer(),
+        Some("l2"),
+        "arrows did not move the layer"
+    );
 }

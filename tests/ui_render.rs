@@ -4,160 +4,13 @@
 
 #![cfg(feature = "ui")]
 
-use std::collections::BTreeMap;
-
 mod common;
 
-use common::screen::{LAYERS, relation, setup};
-use groundprobe::event::{DeviceStatus, Event, NeighbourInfo, SourceInfo, VadFrame, WordEvent};
-use groundprobe::probe::Relation;
-use groundprobe::ui::{self, App, LayerMetrics, MetricsSnapshot, Mode, Msg, Setup};
+use common::screen::{draw, line_with, n, script, setup, word};
+use groundprobe::event::{DeviceStatus, Event};
+use groundprobe::ui::{self, App, Mode, Msg, Setup};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-
-fn n(index: usize, label: &str, similarity: f32) -> NeighbourInfo {
-    NeighbourInfo {
-        index,
-        label: Some(label.into()),
-        similarity,
-        relation: Relation {
-            same_word: None,
-            same_phonetic_group: None,
-            same_semantic_category: None,
-        },
-    }
-}
-
-/// A word with neighbours under both encoders and a vector per layer.
-fn word(
-    index: usize,
-    label: &str,
-    ungrounded: Vec<NeighbourInfo>,
-    grounded: Vec<NeighbourInfo>,
-) -> Event {
-    let relate = |ns: Vec<NeighbourInfo>| -> Vec<NeighbourInfo> {
-        ns.into_iter()
-            .map(|n| NeighbourInfo {
-                relation: relation(label, n.label.as_deref().unwrap_or_default()),
-                ..n
-            })
-            .collect()
-    };
-    let mut neighbours = BTreeMap::new();
-    neighbours.insert("speech-embedding".to_string(), relate(ungrounded));
-    neighbours.insert("vg-head".to_string(), relate(grounded));
-    let vec_for = |salt: usize| -> Vec<f32> {
-        (0..8)
-            .map(|j| (((index + 1) * (j + 3) * (salt + 1)) % 11) as f32 - 5.0)
-            .collect()
-    };
-    let mut emb = BTreeMap::new();
-    emb.insert(
-        "speech-embedding".to_string(),
-        LAYERS
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.to_string(), vec_for(i)))
-            .collect(),
-    );
-    emb.insert(
-        "vg-head".to_string(),
-        [("proj".to_string(), vec_for(7))].into_iter().collect(),
-    );
-    let mut timings_ms = BTreeMap::new();
-    timings_ms.insert("encode:speech-embedding".to_string(), 3.25 + index as f64);
-    timings_ms.insert("probe:speech-embedding".to_string(), 0.5);
-    Event::Word(Box::new(WordEvent {
-        index,
-        file: Some("models/demo/01_joe.wav".into()),
-        start: index as f64,
-        end: index as f64 + 0.5,
-        label: Some(label.into()),
-        neighbours,
-        embeddings: Some(emb),
-        truncated: false,
-        timings_ms,
-    }))
-}
-
-fn script(app: &mut App) {
-    app.apply(Msg::Event(Event::SourceStarted(SourceInfo {
-        name: "models/demo/01_joe.wav".into(),
-        sample_rate: 16_000,
-        seconds: Some(12.4),
-        reference: false,
-    })));
-    app.apply(Msg::Event(word(0, "bus", vec![], vec![])));
-    app.apply(Msg::Event(word(
-        1,
-        "chin",
-        vec![n(0, "bus", 0.41)],
-        vec![n(0, "bus", 0.2)],
-    )));
-    app.apply(Msg::Event(word(
-        2,
-        "truck",
-        vec![n(1, "chin", 0.87), n(0, "bus", 0.55)],
-        vec![n(0, "bus", 0.93), n(1, "chin", 0.12)],
-    )));
-    app.apply(Msg::Event(word(
-        3,
-        "chip",
-        vec![n(1, "chin", 0.91), n(2, "truck", 0.66), n(0, "bus", 0.31)],
-        vec![n(2, "truck", 0.71), n(1, "chin", 0.64), n(0, "bus", 0.05)],
-    )));
-    app.apply(Msg::Event(Event::Vad(VadFrame {
-        time: 4.2,
-        prob: 0.97,
-        rms: 0.1,
-        in_word: true,
-        dropped: 1234,
-    })));
-    app.apply(Msg::Metrics(MetricsSnapshot {
-        cka_table: Some("minilm_l6".into()),
-        words: 4,
-        encoders: [(
-            "speech-embedding".to_string(),
-            vec![
-                LayerMetrics {
-                    layer: "block1".into(),
-                    silhouette_phonetic: Some(0.123),
-                    silhouette_semantic: Some(-0.045),
-                    cka: Some(0.61),
-                },
-                LayerMetrics {
-                    layer: "block2".into(),
-                    silhouette_phonetic: Some(0.2),
-                    silhouette_semantic: None,
-                    cka: None,
-                },
-            ],
-        )]
-        .into_iter()
-        .collect(),
-    }));
-}
-
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| ui::ui(f, app)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut s = String::new();
-    for y in 0..h {
-        for x in 0..w {
-            s.push_str(buf[(x, y)].symbol());
-        }
-        s.push('\n');
-    }
-    s
-}
-
-fn line_with<'a>(screen: &'a str, needle: &str) -> &'a str {
-    screen
-        .lines()
-        .find(|l| l.contains(needle))
-        .unwrap_or_else(|| panic!("no line with {needle:?} in\n{screen}"))
-}
 
 #[test]
 fn the_screen_shows_words_neighbours_relations_and_metrics() {
@@ -195,7 +48,7 @@ fn the_screen_shows_words_neighbours_relations_and_metrics() {
     );
     let heads = line_with(&s, "GROUNDED");
     assert!(heads.contains("vg-head") && heads.contains("UNGROUNDED  speech-embedding @output"));
-    assert!(s.contains("CKA vs minilm_l6 · "), "{s}");
+    assert!(s.contains("CKA vs minilm_l6 | clip · "), "{s}");
     // Metrics per layer, with values; missing values shown as dashes.
     let b1 = line_with(&s, "block1 ");
     assert!(

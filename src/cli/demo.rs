@@ -35,17 +35,7 @@ pub struct DemoArgs {
 
 /// Runs the demo.
 pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
-    let dir = args
-        .dir
-        .clone()
-        .unwrap_or_else(|| args.engine.models_dir().join("demo"));
-    let pace = if args.fast {
-        Pace::Fast
-    } else {
-        Pace::RealTime
-    };
-    let clips = corpus::clips(&dir, pace)
-        .with_context(|| format!("loading the demo clips from {}", dir.display()))?;
+    let clips = load(&args)?;
     if args.headless || !std::io::stdout().is_terminal() {
         return headless(&args, clips);
     }
@@ -81,9 +71,14 @@ fn interactive(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCo
     headless(args, clips)
 }
 
+/// The screen, with `r` to replay once the demo has finished. A replay is a fresh
+/// session on a fresh engine: the demo's engine thread ends with the demo (its result is
+/// the screen's "finished" note), and playing the same clips into the same session again
+/// would give every word an identical copy of itself as nearest neighbour (cosine 1.00),
+/// which shows nothing about the encoders; a fresh session shows the same words,
+/// neighbours and metrics as the first time, for the next class.
 #[cfg(feature = "ui")]
 fn interactive(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCode> {
-    use groundprobe::driver::thread;
     use groundprobe::ui::{self, App, Mode};
     use std::time::Duration;
 
@@ -95,7 +90,60 @@ fn interactive(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCo
         args.engine.k,
     );
     let signals = Signals::install()?;
-    let link = thread::spawn(engine, move |driver| {
+    let mut app = App::new(setup);
+    app.can_replay = true;
+    let mut session = Some((engine, clips));
+    let result = ui::with_terminal(|t| -> anyhow::Result<()> {
+        loop {
+            let (engine, clips) = match session.take() {
+                Some(s) => s,
+                None => {
+                    app.restart("replaying: loading the models…");
+                    t.draw(|f| ui::ui(f, &app))?;
+                    let engine = args.engine.clone().or_bundled_text_tables().build(true)?;
+                    (engine, load(args)?)
+                }
+            };
+            let link = play(engine, clips)?;
+            let shown = ui::run_loop(t, &mut app, &link, &signals.stop);
+            link.stop(Duration::from_secs(2));
+            shown?;
+            if !app.replay {
+                return Ok(());
+            }
+        }
+    })
+    .context("opening the terminal")?;
+    result?;
+    eprintln!(
+        "groundprobe demo: {} words",
+        app.session_words().count() + app.backlog.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The demo clips (`--dir`, default <models>/demo), paced as asked.
+fn load(args: &DemoArgs) -> anyhow::Result<Vec<ClipSource>> {
+    let dir = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| args.engine.models_dir().join("demo"));
+    let pace = if args.fast {
+        Pace::Fast
+    } else {
+        Pace::RealTime
+    };
+    corpus::clips(&dir, pace)
+        .with_context(|| format!("loading the demo clips from {}", dir.display()))
+}
+
+/// Plays `clips` through `engine` on the engine thread.
+#[cfg(feature = "ui")]
+fn play(
+    engine: groundprobe::engine::Engine,
+    clips: Vec<ClipSource>,
+) -> anyhow::Result<groundprobe::driver::thread::Link> {
+    groundprobe::driver::thread::spawn(engine, move |driver| {
         let mut played = 0;
         for mut clip in clips {
             if driver.play(&mut clip)? != Ended::Finished {
@@ -106,15 +154,5 @@ fn interactive(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCo
         let words = driver.engine().words();
         Ok(format!("demo finished: {played} clips, {words} words"))
     })
-    .context("starting the engine thread")?;
-    let mut app = App::new(setup);
-    let result = ui::with_terminal(|t| ui::run_loop(t, &mut app, &link, &signals.stop))
-        .context("opening the terminal")?;
-    link.stop(Duration::from_secs(2));
-    result?;
-    eprintln!(
-        "groundprobe demo: {} words",
-        app.session_words().count() + app.backlog.len()
-    );
-    Ok(ExitCode::SUCCESS)
+    .context("starting the engine thread")
 }

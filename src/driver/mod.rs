@@ -46,6 +46,8 @@ pub fn repair(samples: &mut [f32]) -> u64 {
 pub enum Command {
     /// Forget every session word (reference words stay).
     Clear,
+    /// Bring back the words the last clear forgot.
+    UndoClear,
     /// Pause (`true`) or resume a paced source; live sources keep being read.
     Pause(bool),
 }
@@ -146,7 +148,15 @@ impl<'a> Driver<'a> {
             }
             while let Some(cmd) = self.control.command() {
                 match cmd {
-                    Command::Clear => self.engine.clear(),
+                    Command::Clear => {
+                        self.engine.clear();
+                        self.events.push(self.engine.metrics_event());
+                    }
+                    Command::UndoClear => {
+                        if self.engine.undo_clear() {
+                            self.events.push(self.engine.metrics_event());
+                        }
+                    }
                     Command::Pause(p) => {
                         self.paused = p;
                         source.set_paused(p);

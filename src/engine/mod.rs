@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use crate::audio::ENGINE_RATE;
 use crate::error::Result;
-use crate::event::{Event, LayerMetrics, SourceInfo, VadFrame};
+use crate::event::{Event, LayerMetrics, MetricsEvent, SourceInfo, VadFrame};
 use crate::labels::{Labels, Prompts};
 use crate::model::{EncoderInfo, VoiceActivity, WordEncoder, WordVectors};
 use crate::probe::{Lexicon, Probe};
@@ -47,7 +47,8 @@ pub struct Stats {
     pub end_of_speech_ms: Vec<f64>,
 }
 
-/// A reference-bank word, kept so that a clear can restore the bank without re-encoding.
+/// A word with its vectors, kept so that a clear can restore the reference bank, and an
+/// undo the cleared words, without re-encoding.
 #[derive(Debug, Clone)]
 struct ReferenceWord {
     label: Option<String>,
@@ -68,6 +69,8 @@ pub struct Engine {
     /// Label of every word in the session, by index.
     labels: Vec<Option<String>>,
     reference: Vec<ReferenceWord>,
+    /// The last clear: every word it forgot, and how many words it kept (the reference).
+    cleared: Option<(Vec<ReferenceWord>, usize)>,
     prompts: Prompts,
     config: EngineConfig,
     source: Option<SourceState>,
@@ -101,6 +104,7 @@ impl Engine {
             last_vad_ms: 0.0,
             labels: Vec::new(),
             reference: Vec::new(),
+            cleared: None,
             prompts: Prompts::new(config.prompts.clone()),
             config,
             source: None,
@@ -176,11 +180,67 @@ impl Engine {
     }
 
     /// Forgets every session word; the reference bank stays (restored without
-    /// re-encoding), as do models, settings and the prompt position.
+    /// re-encoding), as do models, settings and the prompt position. The words forgotten
+    /// are kept for [`Engine::undo_clear`].
     pub fn clear(&mut self) {
+        let forgotten = self.words_from(0);
+        let reference = std::mem::take(&mut self.reference);
+        self.refill(&reference);
+        self.cleared = Some((forgotten, reference.len()));
+        self.reference = reference;
+    }
+
+    /// Undoes the last clear: the words it forgot come back in their order (without
+    /// re-encoding), followed by the words said since, numbered on from them. Returns
+    /// false when there is no clear to undo.
+    pub fn undo_clear(&mut self) -> bool {
+        let Some((mut words, kept)) = self.cleared.take() else {
+            return false;
+        };
+        words.extend(self.words_from(kept));
+        self.refill(&words);
+        true
+    }
+
+    /// The probe's metrics now, as the event sent after every word.
+    pub fn metrics_event(&self) -> Event {
+        Event::Metrics(Box::new(MetricsEvent {
+            words: self.labels.len(),
+            tables: self
+                .config
+                .text_tables
+                .iter()
+                .map(|t| t.name().to_string())
+                .collect(),
+            encoders: self.metrics(),
+        }))
+    }
+
+    /// Words `from..` with their vectors as the probes hold them.
+    fn words_from(&self, from: usize) -> Vec<ReferenceWord> {
+        (from..self.labels.len())
+            .map(|i| ReferenceWord {
+                label: self.labels[i].clone(),
+                vectors: self
+                    .probes
+                    .iter()
+                    .map(|p| WordVectors {
+                        layers: p.as_ref().map_or_else(Vec::new, |p| {
+                            (0..p.layer_names().len())
+                                .map(|l| p.bank().vector(l, i).to_vec())
+                                .collect()
+                        }),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Empties the probes and the word list, then takes `words` in order.
+    fn refill(&mut self, words: &[ReferenceWord]) {
         self.probes.iter_mut().flatten().for_each(Probe::clear);
         self.labels.clear();
-        for word in &self.reference {
+        for word in words {
             for (probe, v) in self.probes.iter_mut().zip(&word.vectors) {
                 if let Some(p) = probe.as_mut() {
                     // The probe took these vectors before, so their widths match.

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use super::naming;
 use crate::probe::{self, Lexicon};
 
 /// How a neighbour relates to the word it is a neighbour of.
@@ -60,12 +61,15 @@ pub struct WordGroup {
     pub phonetic: Option<String>,
 }
 
-/// Word → groups, plus the ordered list of categories and groups (for stable colours).
+/// Word → groups, plus the ordered list of categories and groups (for stable colours),
+/// each phonetic group's members and the name they earn it ([`naming`]).
 #[derive(Debug, Clone, Default)]
 pub struct WordGroups {
     words: HashMap<String, WordGroup>,
     categories: Vec<String>,
     phonetic_groups: Vec<String>,
+    members: Vec<Vec<String>>,
+    names: Vec<String>,
 }
 
 impl WordGroups {
@@ -74,17 +78,25 @@ impl WordGroups {
         Self::default()
     }
 
-    /// Adds (or replaces) a word.
+    /// Adds a word (a word in neither a category nor a group still counts as known).
     pub fn insert(&mut self, word: &str, semantic: Option<&str>, phonetic: Option<&str>) {
         let note = |list: &mut Vec<String>, v: Option<&str>| {
-            if let Some(v) = v
-                && !list.iter().any(|x| x == v)
-            {
-                list.push(v.to_string());
-            }
+            v.map(|v| match list.iter().position(|x| x == v) {
+                Some(i) => i,
+                None => {
+                    list.push(v.to_string());
+                    list.len() - 1
+                }
+            })
         };
         note(&mut self.categories, semantic);
-        note(&mut self.phonetic_groups, phonetic);
+        if let Some(g) = note(&mut self.phonetic_groups, phonetic) {
+            self.members.resize(self.phonetic_groups.len(), Vec::new());
+            self.names.resize(self.phonetic_groups.len(), String::new());
+            self.members[g].push(word.to_lowercase());
+            self.names[g] = naming::shared_spelling(&self.members[g])
+                .unwrap_or_else(|| self.phonetic_groups[g].clone());
+        }
         self.words.insert(
             word.to_lowercase(),
             WordGroup {
@@ -102,11 +114,53 @@ impl WordGroups {
                 .semantic
                 .map(|i| lexicon.semantic_categories()[i].as_str());
             let phonetic = e.phonetic.map(|i| lexicon.phonetic_groups()[i].as_str());
-            if semantic.is_some() || phonetic.is_some() {
-                g.insert(&e.word, semantic, phonetic);
-            }
+            g.insert(&e.word, semantic, phonetic);
         }
         g
+    }
+
+    /// What two labelled words share, as the probe says it ([`probe::Probe::relation`]):
+    /// unknown for an unlabelled word or one outside the table, or when neither word has
+    /// a group (category).
+    pub fn relation(&self, a: Option<&str>, b: Option<&str>) -> Relation {
+        let (Some(a), Some(b)) = (a, b) else {
+            return Relation::Unknown;
+        };
+        let (ga, gb) = (self.get(a), self.get(b));
+        let same = |f: fn(&WordGroup) -> &Option<String>| match (ga, gb) {
+            (Some(x), Some(y)) if f(x).is_some() || f(y).is_some() => Some(f(x) == f(y)),
+            _ => None,
+        };
+        Relation::from(probe::Relation {
+            same_word: Some(a == b),
+            same_phonetic_group: same(|g| &g.phonetic),
+            same_semantic_category: same(|g| &g.semantic),
+        })
+    }
+
+    /// A phonetic group's name for people: the spelling its members share, with the
+    /// members that have it (`ch-: chin, chip, chuck`; at most `shown` of them).
+    pub fn phonetic_label(&self, group: usize, shown: usize) -> String {
+        let Some(name) = self.names.get(group) else {
+            return String::new();
+        };
+        let members = naming::members_with(name, &self.members[group]);
+        let more = if members.len() > shown { ", …" } else { "" };
+        let listed: Vec<&str> = members.into_iter().take(shown).collect();
+        format!("{name}: {}{more}", listed.join(", "))
+    }
+
+    /// A phonetic group's name for people: the spelling its members share (`ch-`).
+    pub fn phonetic_name(&self, group: usize) -> &str {
+        self.names.get(group).map_or("", String::as_str)
+    }
+
+    /// A semantic category's name for people (`musical instruments`).
+    pub fn category_label(&self, category: usize) -> String {
+        self.categories
+            .get(category)
+            .map(|c| naming::category_name(c))
+            .unwrap_or_default()
     }
 
     /// Words in the table.
@@ -175,6 +229,39 @@ mod tests {
             Some("conc_3")
         );
         assert_eq!(g.categories().len(), lex.semantic_categories().len());
+        let chin = g.phonetic_index("conc_3").unwrap();
+        assert_eq!(g.phonetic_label(chin, 3), "ch-: chin, chip, chuck, …");
+        let music = g.category_index("musical_instruments").unwrap();
+        assert_eq!(g.category_label(music), "musical instruments");
+    }
+
+    #[test]
+    fn relations_from_the_table_match_the_probe() {
+        let lex = Lexicon::paper();
+        let g = WordGroups::from_lexicon(&lex);
+        let mut probe =
+            probe::Probe::new(vec!["l".into()], vec![2], std::sync::Arc::new(lex), vec![]).unwrap();
+        let words = [
+            Some("chin"),
+            Some("chip"),
+            Some("piano"),
+            Some("violin"),
+            None,
+        ];
+        let words = [
+            words.as_slice(),
+            &[Some("wishful"), Some("zzz"), Some("chin")],
+        ]
+        .concat();
+        for w in &words {
+            probe.push(*w, &[[1.0f32, 0.5]]).unwrap();
+        }
+        for (i, a) in words.iter().enumerate() {
+            for (j, b) in words.iter().enumerate() {
+                let want = Relation::from(probe.relation(i, j));
+                assert_eq!(g.relation(*a, *b), want, "{a:?} vs {b:?}");
+            }
+        }
     }
 
     #[test]

@@ -24,6 +24,7 @@
 
 pub mod app;
 pub mod groups;
+pub mod naming;
 pub mod pca;
 pub mod render;
 
@@ -34,12 +35,13 @@ use std::time::{Duration, Instant};
 use crossterm::event::{self, Event as TermEvent};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
+use ratatui::layout::Rect;
 
 pub use crate::driver::Command;
 use crate::driver::thread::Link;
 pub use app::{App, EncoderSetup, LayerMetrics, MetricsSnapshot, Mode, Msg, Setup};
 pub use groups::{Relation, WordGroups};
-pub use render::ui;
+pub use render::{Screen, ui};
 
 /// Redraws per second, at most.
 pub const MAX_FPS: u32 = 30;
@@ -77,9 +79,10 @@ pub fn with_terminal<R>(f: impl FnOnce(&mut ratatui::DefaultTerminal) -> R) -> s
 }
 
 /// The event loop: drains the driver's messages into `app`, handles keys (sending the
-/// driver its commands), and redraws when something changed, at most [`MAX_FPS`] a
-/// second. Returns when the user quits or `quit` is raised (a signal: the caller's
-/// terminal guard then restores the screen).
+/// driver its commands), and redraws when something changed (a resize too: the layout
+/// follows the size), at most [`MAX_FPS`] a second. Returns when the user quits, asks
+/// for a replay ([`App::replay`]: the caller starts the session again), or `quit` is
+/// raised (a signal: the caller's terminal guard then restores the screen).
 ///
 /// # Errors
 /// Terminal I/O errors, or the engine thread vanishing without a word (a panic).
@@ -126,13 +129,16 @@ pub fn run_loop<B: Backend>(
                     if let Some(cmd) = app.on_key(key) {
                         link.send(cmd);
                     }
+                    let size = terminal.size().map_err(|e| term(&e))?;
+                    let bound = render::help_max_scroll(Rect::new(0, 0, size.width, size.height));
+                    app.help_scroll = app.help_scroll.min(bound);
                     dirty = true;
                 }
                 TermEvent::Resize(..) => dirty = true,
                 _ => {}
             }
         }
-        if app.quit || quit.load(Ordering::Relaxed) {
+        if app.quit || app.replay || quit.load(Ordering::Relaxed) {
             return Ok(());
         }
     }

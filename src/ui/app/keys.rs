@@ -1,4 +1,5 @@
-//! Keys: layer and encoder selection, pause, clear, help, quit.
+//! Keys: layer and encoder selection, pause, clear and undo, replay, help (scrolling),
+//! quit.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -19,9 +20,17 @@ impl App {
             KeyCode::Esc => self.quit = true,
             KeyCode::Char('?') | KeyCode::F(1) => self.help = !self.help,
             KeyCode::Char(' ') => return Some(self.toggle_pause()),
+            KeyCode::Up | KeyCode::PageUp if self.help => self.scroll_help(-1, key.code),
+            KeyCode::Down | KeyCode::PageDown if self.help => self.scroll_help(1, key.code),
             KeyCode::Char('c') | KeyCode::Char('C') => {
                 self.clear();
                 return Some(Command::Clear);
+            }
+            KeyCode::Char('u') | KeyCode::Char('U') => {
+                return self.undo_clear().then_some(Command::UndoClear);
+            }
+            KeyCode::Char('r') | KeyCode::Char('R') => {
+                self.replay = self.can_replay && self.finished.is_some();
             }
             KeyCode::Right => self.step_layer(1),
             KeyCode::Left => self.step_layer(-1),
@@ -39,7 +48,7 @@ impl App {
             for w in std::mem::take(&mut self.backlog) {
                 self.add_word(*w);
             }
-            self.refresh_map();
+            self.refresh();
         }
         Command::Pause(self.paused)
     }
@@ -49,8 +58,20 @@ impl App {
         if n == 0 {
             return;
         }
-        self.layer = (self.layer as isize + by).rem_euclid(n as isize) as usize;
-        self.refresh_map();
+        let e = self.encoder;
+        self.layers[e] = (self.layers[e] as isize + by).rem_euclid(n as isize) as usize;
+        self.refresh();
+    }
+
+    /// Scrolls the help overlay by a line (arrows) or a page (PgUp / PgDn); the overlay
+    /// clamps it to its text.
+    fn scroll_help(&mut self, by: i32, code: KeyCode) {
+        let step = if matches!(code, KeyCode::PageUp | KeyCode::PageDown) {
+            10
+        } else {
+            1
+        };
+        self.help_scroll = (i32::from(self.help_scroll) + by * step).clamp(0, 200) as u16;
     }
 
     fn step_encoder(&mut self, by: isize) {
@@ -59,7 +80,6 @@ impl App {
             return;
         }
         self.encoder = (self.encoder as isize + by).rem_euclid(n as isize) as usize;
-        self.layer = self.default_layer();
-        self.refresh_map();
+        self.refresh();
     }
 }

@@ -11,7 +11,7 @@ impl App {
             self.map.clear();
             return;
         };
-        let layer = self.layer;
+        let layer = self.layer();
         let latest = self.latest().map(|w| w.index);
         let mut rows: Vec<&[f32]> = Vec::new();
         let mut who: Vec<&WordView> = Vec::new();

@@ -1,9 +1,12 @@
 //! The UI's state: everything the screen shows, updated from engine messages and keys.
 //! Nothing here draws; [`crate::ui::render::ui`] reads an [`App`] and draws it. Views are
-//! in [`views`], key handling in `keys`, the map's projection in `map`.
+//! in [`views`], key handling in `keys`, the map's projection in `map`, the neighbours
+//! at the chosen layer in `nearest`, clear / undo / replay in `session`.
 
 mod keys;
 mod map;
+mod nearest;
+mod session;
 pub mod views;
 
 use std::collections::{BTreeMap, VecDeque};
@@ -11,6 +14,7 @@ use std::collections::{BTreeMap, VecDeque};
 use super::groups::{Relation, WordGroups};
 use super::pca::Axes;
 use crate::event::{DeviceStatus, Event, NeighbourInfo, SourceInfo, WordEvent};
+use session::Cleared;
 
 pub use views::{
     EncoderSetup, LayerMetrics, MapPoint, Meter, MetricsSnapshot, Mode, Msg, NeighbourView, Setup,
@@ -19,6 +23,9 @@ pub use views::{
 
 /// Latency samples kept per stage.
 const LATENCY_WINDOW: usize = 200;
+
+/// The latency "stage" that sums every stage of a word: word end → shown.
+pub const TOTAL_STAGE: &str = "word end → shown";
 
 /// The screen's whole state.
 pub struct App {
@@ -55,25 +62,37 @@ pub struct App {
     pub latency: BTreeMap<String, VecDeque<f64>>,
     /// Selected encoder (index into `encoders`).
     pub encoder: usize,
-    /// Selected layer of the selected encoder.
-    pub layer: usize,
+    /// The chosen layer of each encoder (in `encoders` order): ←/→ moves the selected
+    /// encoder's; the neighbours panel shows every encoder at its own.
+    pub layers: Vec<usize>,
     /// The view is frozen; words wait in `backlog`.
     pub paused: bool,
     /// Words received while paused.
     pub backlog: Vec<Box<WordEvent>>,
     /// Help overlay shown.
     pub help: bool,
+    /// First help line shown (the overlay scrolls when it does not fit).
+    pub help_scroll: u16,
     /// Quit requested.
     pub quit: bool,
     /// Words arriving now belong to the reference bank.
     pub reference_mode: bool,
     /// The engine thread ended (with a note or an error).
     pub finished: Option<Result<String, String>>,
+    /// The session can be played again once finished (`r`; the demo).
+    pub can_replay: bool,
+    /// A replay was asked for (the caller restarts the session and clears it).
+    pub replay: bool,
+    /// Shown until the session's first message (e.g. "replaying: loading the models").
+    pub starting: Option<String>,
     /// Time the previous frame took to render, ms (set by the event loop).
     pub render_ms: Option<f64>,
     /// Points of the map for the selected encoder and layer.
     pub map: Vec<MapPoint>,
     map_axes: Option<((usize, usize), Axes)>,
+    /// Encoder name → the latest word's neighbours at that encoder's chosen layer.
+    pub nearest: BTreeMap<String, Vec<NeighbourView>>,
+    cleared: Option<Cleared>,
 }
 
 impl App {
@@ -96,26 +115,35 @@ impl App {
             metrics: None,
             latency: BTreeMap::new(),
             encoder: 0,
-            layer: 0,
+            layers: Vec::new(),
             paused: false,
             backlog: Vec::new(),
             help: false,
+            help_scroll: 0,
             quit: false,
             reference_mode: false,
             finished: None,
+            can_replay: false,
+            replay: false,
+            starting: None,
             render_ms: None,
             map: Vec::new(),
             map_axes: None,
+            nearest: BTreeMap::new(),
+            cleared: None,
         };
-        app.layer = app.default_layer();
+        app.layers = app.encoders.iter().map(default_layer).collect();
         app
     }
 
-    fn default_layer(&self) -> usize {
-        self.encoders.get(self.encoder).map_or(0, |e| {
-            e.neighbour_layer
-                .unwrap_or(e.layers.len().saturating_sub(1))
-        })
+    /// The chosen layer of encoder `e` (index into its layers).
+    pub fn layer_of(&self, e: usize) -> usize {
+        self.layers.get(e).copied().unwrap_or(0)
+    }
+
+    /// The chosen layer of the selected encoder.
+    pub fn layer(&self) -> usize {
+        self.layer_of(self.encoder)
     }
 
     /// The selected encoder, if any.
@@ -126,7 +154,7 @@ impl App {
     /// The selected layer's name.
     pub fn selected_layer(&self) -> Option<&str> {
         self.selected_encoder()
-            .and_then(|e| e.layers.get(self.layer))
+            .and_then(|e| e.layers.get(self.layer()))
             .map(String::as_str)
     }
 
@@ -150,6 +178,7 @@ impl App {
 
     /// Takes a message from the engine thread.
     pub fn apply(&mut self, msg: Msg) {
+        self.starting = None;
         match msg {
             Msg::Event(e) => self.apply_event(e),
             Msg::Metrics(m) => self.metrics = Some(m),
@@ -181,7 +210,7 @@ impl App {
                     self.backlog.push(w);
                 } else {
                     self.add_word(*w);
-                    self.refresh_map();
+                    self.refresh();
                 }
             }
             Event::SourceStarted(s) => {
@@ -209,12 +238,14 @@ impl App {
                     .and_then(|e| e.get(name))
                     .map(|l| l.keys().cloned().collect())
                     .unwrap_or_default();
-                self.encoders.push(EncoderSetup {
+                let setup = EncoderSetup {
                     name: name.clone(),
                     grounded: false,
                     layers,
                     neighbour_layer: None,
-                });
+                };
+                self.layers.push(default_layer(&setup));
+                self.encoders.push(setup);
             }
         }
         let neighbours = w
@@ -247,9 +278,11 @@ impl App {
                 vectors.insert(enc.clone(), per_layer);
             }
         }
-        for (stage, ms) in &w.timings_ms {
-            let q = self.latency.entry(stage.clone()).or_default();
-            q.push_back(*ms);
+        let total = w.timings_ms.values().sum();
+        let stages = w.timings_ms.iter().map(|(s, ms)| (s.as_str(), *ms));
+        for (stage, ms) in stages.chain([(TOTAL_STAGE, total)]) {
+            let q = self.latency.entry(stage.to_string()).or_default();
+            q.push_back(ms);
             while q.len() > LATENCY_WINDOW {
                 q.pop_front();
             }
@@ -277,13 +310,16 @@ impl App {
         Some((last, at(0.5), at(0.95)))
     }
 
-    /// Forgets every session word on screen; reference words stay, as in the engine.
-    pub fn clear(&mut self) {
-        self.words.retain(|w| w.reference);
-        self.backlog.clear();
-        self.map_axes = None;
-        self.metrics = None;
-        self.latency.clear();
+    /// Recomputes what depends on the latest word or the chosen layers: the map and the
+    /// neighbours panel.
+    pub fn refresh(&mut self) {
         self.refresh_map();
+        self.refresh_nearest();
     }
+}
+
+/// The layer an encoder starts at: the engine's neighbour layer, else its last.
+fn default_layer(e: &EncoderSetup) -> usize {
+    e.neighbour_layer
+        .unwrap_or(e.layers.len().saturating_sub(1))
 }

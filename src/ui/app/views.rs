@@ -57,8 +57,8 @@ pub struct LayerMetrics {
     pub silhouette_phonetic: Option<f32>,
     /// Silhouette (cosine) with semantic categories as labels.
     pub silhouette_semantic: Option<f32>,
-    /// Linear CKA against the text table.
-    pub cka: Option<f32>,
+    /// Linear CKA against each text table, in [`MetricsSnapshot::tables`] order.
+    pub cka: Vec<Option<f32>>,
 }
 
 /// The probe's metrics at some point in the session, per encoder (the lead's probe fills
@@ -67,16 +67,15 @@ pub struct LayerMetrics {
 pub struct MetricsSnapshot {
     /// Labelled words the metrics were computed over.
     pub words: usize,
-    /// The text table the CKA column compares with.
-    pub cka_table: Option<String>,
+    /// The text tables the CKA columns compare with, in the order given (`--text`).
+    pub tables: Vec<String>,
     /// Encoder name → one entry per layer, first to last.
     pub encoders: BTreeMap<String, Vec<LayerMetrics>>,
 }
 
 impl From<&MetricsEvent> for MetricsSnapshot {
-    /// The screen shows the CKA against the text table given first (`--text`).
+    /// The screen shows the CKA against every text table, side by side.
     fn from(m: &MetricsEvent) -> Self {
-        let table = m.tables.first();
         let encoders = m
             .encoders
             .iter()
@@ -87,9 +86,11 @@ impl From<&MetricsEvent> for MetricsSnapshot {
                         layer: l.layer.clone(),
                         silhouette_phonetic: l.silhouette_phonetic.map(|x| x as f32),
                         silhouette_semantic: l.silhouette_semantic.map(|x| x as f32),
-                        cka: table
-                            .and_then(|t| l.cka.get(t).copied().flatten())
-                            .map(|x| x as f32),
+                        cka: m
+                            .tables
+                            .iter()
+                            .map(|t| l.cka.get(t).copied().flatten().map(|x| x as f32))
+                            .collect(),
                     })
                     .collect();
                 (name.clone(), layers)
@@ -97,7 +98,7 @@ impl From<&MetricsEvent> for MetricsSnapshot {
             .collect();
         Self {
             words: m.words,
-            cka_table: table.cloned(),
+            tables: m.tables.clone(),
             encoders,
         }
     }

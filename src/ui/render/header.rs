@@ -41,10 +41,18 @@ impl Widget for Header<'_> {
             ));
             status.push(Span::raw(" "));
         }
-        match &app.finished {
-            Some(Ok(note)) => status.push(Span::styled(
-                format!(" {note} — q quits "),
+        if let Some(note) = &app.starting {
+            status.push(Span::styled(
+                format!(" {note} "),
                 Style::new().fg(Color::Black).bg(Color::LightCyan),
+            ));
+        }
+        // On a narrow screen the key bar says it instead (a long title would hide it).
+        let finished = app.finished.as_ref().filter(|_| area.width >= 130);
+        match finished {
+            Some(Ok(note)) => status.push(Span::styled(
+                format!(" {note} — {}q quits ", replay_hint(app)),
+                Style::new().fg(Color::Black).bg(Color::LightCyan).bold(),
             )),
             Some(Err(e)) => status.push(Span::styled(
                 format!(" engine stopped: {e} "),
@@ -81,18 +89,16 @@ impl Widget for Header<'_> {
         } else {
             ("○ silent", Style::new().fg(Color::Gray))
         };
+        let wide = inner.width >= 130;
         let mut spans = vec![
             Span::raw(" level "),
             Span::styled(
-                bar(level, 20),
+                bar(level, if wide { 20 } else { 8 }),
                 Style::new().fg(level_colour).bg(Color::DarkGray),
             ),
-            Span::raw(format!(" {db:>5.0} dB   ")),
+            Span::raw(format!(" {db:>4.0} dB  ")),
             Span::styled(vad_text, vad_style),
-            Span::raw(format!(" p={:.2} ", app.meter.prob)),
-            Span::styled(trace(app), Style::new().fg(Color::LightGreen)),
-            Span::raw("   "),
-            Span::raw(format!("words {}   ", app.session_words().count())),
+            Span::raw(format!("  words {}  ", app.session_words().count())),
         ];
         let dropped_style = if app.dropped > 0 {
             Style::new().fg(Color::LightRed).bold()
@@ -100,17 +106,31 @@ impl Widget for Header<'_> {
             Style::new().fg(Color::Gray)
         };
         spans.push(Span::styled(
-            format!("dropped {}   ", app.dropped),
+            format!("dropped {}  ", app.dropped),
             dropped_style,
         ));
+        // The speech probability and its trace where there is room for them.
+        let used: usize = spans.iter().map(Span::width).sum();
+        let room = (inner.width as usize).saturating_sub(used + 8);
+        if room >= 8 {
+            spans.push(Span::raw(format!("p={:.2} ", app.meter.prob)));
+            spans.push(Span::styled(
+                trace(app, room.min(31)),
+                Style::new().fg(Color::LightGreen),
+            ));
+        }
         put(buf, Paragraph::new(Line::from(spans)), inner);
     }
 }
 
-/// The last second of speech probability as a strip of eighth blocks.
-fn trace(app: &App) -> String {
+/// "r replays · " when the finished session can be replayed.
+pub fn replay_hint(app: &App) -> &'static str {
+    if app.can_replay { "r replays · " } else { "" }
+}
+
+/// The last `n` frames of speech probability as a strip of eighth blocks.
+fn trace(app: &App, n: usize) -> String {
     const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let n = 31;
     let skip = app.vad_trace.len().saturating_sub(n);
     let mut s: String = std::iter::repeat_n(' ', n.saturating_sub(app.vad_trace.len())).collect();
     s.extend(

@@ -1,86 +1,78 @@
-//! The key bar at the bottom, and the help overlay that explains the screen.
+//! The key bar at the bottom: the keys that do something now, or how the session ended
+//! and what can be done next.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget};
 
-use super::theme::{panel, put};
+use super::theme::put;
 use crate::ui::app::App;
 
-/// The key bar at the bottom, and the help overlay that explains the screen.
+/// The key bar at the bottom.
 pub struct Footer<'a>(pub &'a App);
 
 impl Widget for Footer<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.0;
-        let key = |k: &'static str| Span::styled(k, Style::new().fg(Color::Black).bg(Color::Gray));
-        let pause = if app.paused { " resume  " } else { " pause  " };
-        let line = Line::from(vec![
-            key(" ←/→ "),
-            Span::raw(" layer  "),
-            key(" Tab "),
-            Span::raw(" encoder  "),
-            key(" space "),
-            Span::raw(pause),
-            key(" c "),
-            Span::raw(" clear  "),
-            key(" ? "),
-            Span::raw(" help  "),
-            key(" q "),
-            Span::raw(" quit"),
-        ]);
-        put(buf, Paragraph::new(line), area);
-    }
-}
-
-/// The help overlay.
-pub struct Help;
-
-impl Widget for Help {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        let popup = area.centered(Constraint::Percentage(70), Constraint::Percentage(70));
-        put(buf, Clear, popup);
-        let b = |s: &'static str| Span::styled(s, Style::new().bold().fg(Color::LightCyan));
-        let text = vec![
-            Line::from(b("What you see")),
-            Line::from(
-                "  level / VAD — microphone (or demo) level and whether a word is being heard",
-            ),
-            Line::from("  words — the words found so far; the latest is highlighted"),
-            Line::from(
-                "  nearest neighbours — the earlier words whose vectors are closest to the latest",
-            ),
-            Line::from(
-                "     word, for a visually GROUNDED and an UNGROUNDED encoder side by side;",
-            ),
-            Line::from("     = same word, ● same sound group, ■ same meaning category, · neither"),
-            Line::from("  map — every word's vector at the chosen layer, flattened to 2-D (PCA);"),
-            Line::from("     colour = meaning category, marker = sound group"),
-            Line::from(
-                "  per layer — silhouette: how well words cluster by sound (phon) vs meaning (sem);",
-            ),
-            Line::from("     CKA: how alike the speech layer and a text model's word vectors are"),
-            Line::from(""),
-            Line::from(b("Keys")),
-            Line::from(
-                "  ← / →   previous / next layer          Tab / Shift-Tab   next / previous encoder",
-            ),
-            Line::from("  space   pause / resume the view        c   clear all words"),
-            Line::from("  ?       this help (Esc closes)         q, Esc, Ctrl-C   quit"),
-            Line::from(""),
-            Line::from(Span::styled(
-                "Sauter, Zuidema & de Heer Kloots (2025), The Curious Case of Visual Grounding, arXiv 2509.15837",
-                Style::new().fg(Color::Gray),
-            )),
-        ];
-        put(
-            buf,
-            Paragraph::new(text)
-                .wrap(Wrap { trim: false })
-                .block(panel(" help ").border_style(Style::new().fg(Color::LightCyan))),
-            popup,
-        );
+        let mut lead: Vec<Span> = Vec::new();
+        let mut items: Vec<(&str, &str)> = Vec::new();
+        match &app.finished {
+            Some(result) => {
+                let (text, style) = match result {
+                    Ok(note) => (
+                        format!(" {note} "),
+                        Style::new().fg(Color::Black).bg(Color::LightCyan).bold(),
+                    ),
+                    Err(e) => (
+                        format!(" engine stopped: {e} "),
+                        Style::new().fg(Color::White).bg(Color::Red).bold(),
+                    ),
+                };
+                lead.push(Span::styled(text, style));
+                lead.push(Span::raw(" "));
+                if app.can_replay {
+                    items.push(("r", "replay"));
+                }
+                items.extend([("←/→", "layer"), ("Tab", "encoder")]);
+            }
+            None => {
+                let pause = if app.paused { "resume" } else { "pause" };
+                items.extend([("←/→", "layer"), ("Tab", "encoder"), ("space", pause)]);
+                items.push(("c", "clear"));
+            }
+        }
+        if app.can_undo() {
+            items.push(("u", "undo clear"));
+        }
+        items.extend([("?", "help"), ("q", "quit")]);
+        let spans = |items: &[(&str, &str)], gap: &'static str| {
+            let mut spans = lead.clone();
+            for (k, label) in items {
+                spans.push(Span::styled(
+                    format!(" {k} "),
+                    Style::new().fg(Color::Black).bg(Color::Gray),
+                ));
+                spans.push(Span::raw(format!(" {label}{gap}")));
+            }
+            spans
+        };
+        let fits = |s: &[Span]| s.iter().map(Span::width).sum::<usize>() <= area.width as usize;
+        // Roomy if it fits, else one space apart; then the layer and encoder keys go first (the
+        // help lists them), then the rest from the end.
+        let mut line = spans(&items, "  ");
+        while !fits(&line) {
+            line = spans(&items, " ");
+            if fits(&line) || items.is_empty() {
+                break;
+            }
+            let drop = items
+                .iter()
+                .rposition(|(k, _)| *k == "Tab" || *k == "←/→")
+                .unwrap_or(items.len() - 1);
+            items.remove(drop);
+        }
+        put(buf, Paragraph::new(Line::from(line)), area);
     }
 }

@@ -22,9 +22,18 @@ impl Widget for MapPanel<'_> {
             _ => " map ".to_string(),
         };
         let inner = framed(buf, area, panel(title));
-        let legend_h = if app.groups.is_empty() { 0 } else { 2 };
-        let [plot, legend] =
-            Layout::vertical([Constraint::Min(3), Constraint::Length(legend_h)]).areas(inner);
+        // The legend takes the rows it needs (the plot keeps three): full names with
+        // members if they fit, else names alone.
+        let room = inner.height.saturating_sub(3) as usize;
+        let full = legend(app, inner.width as usize, true);
+        let lines = if full.len() <= room {
+            full
+        } else {
+            legend(app, inner.width as usize, false)
+        };
+        let [plot, legend_area] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(lines.len() as u16)])
+                .areas(inner);
         if app.map.len() < 2 {
             let msg = if app.words.is_empty() {
                 "words appear here as they are said"
@@ -40,32 +49,61 @@ impl Widget for MapPanel<'_> {
         } else {
             place_points(buf, plot, &app.map);
         }
-        if legend_h > 0 {
-            let cats: Vec<Span> = app
-                .groups
-                .categories()
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    Span::styled(format!("{c}  "), Style::new().fg(category_colour(Some(i))))
-                })
-                .collect();
-            let groups: Vec<Span> = std::iter::once(Span::raw(format!("{NO_GROUP_MARKER} none  ")))
-                .chain(
-                    app.groups
-                        .phonetic_groups()
-                        .iter()
-                        .enumerate()
-                        .map(|(i, g)| Span::raw(format!("{} {g}  ", group_marker(Some(i))))),
-                )
-                .collect();
-            put(
-                buf,
-                Paragraph::new(vec![Line::from(cats), Line::from(groups)]),
-                legend,
-            );
+        put(buf, Paragraph::new(lines), legend_area);
+    }
+}
+
+/// The legend of the categories (colours) and sound groups (markers) on the map, wrapped
+/// to `width`: `with_members` names each group with its members ("ch-: chin, chip").
+fn legend(app: &App, width: usize, with_members: bool) -> Vec<Line<'static>> {
+    let mut categories: Vec<usize> = app.map.iter().filter_map(|p| p.category).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    let mut groups: Vec<usize> = app.map.iter().filter_map(|p| p.group).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let mut items: Vec<Span<'static>> = categories
+        .iter()
+        .map(|&c| {
+            Span::styled(
+                app.groups.category_label(c),
+                Style::new().fg(category_colour(Some(c))),
+            )
+        })
+        .collect();
+    items.extend(groups.iter().map(|&g| {
+        let name = if with_members {
+            app.groups.phonetic_label(g, 3)
+        } else {
+            app.groups.phonetic_name(g).to_string()
+        };
+        Span::raw(format!("{} {name}", group_marker(Some(g))))
+    }));
+    if app.map.iter().any(|p| p.group.is_none()) && !groups.is_empty() {
+        items.push(Span::raw(format!("{NO_GROUP_MARKER} no sound group")));
+    }
+    wrap(items, width)
+}
+
+/// Lays `items` out in lines of at most `width` columns, two spaces apart.
+fn wrap(items: Vec<Span<'static>>, width: usize) -> Vec<Line<'static>> {
+    let mut lines: Vec<Vec<Span<'static>>> = Vec::new();
+    let mut used = 0;
+    for item in items {
+        let w = item.width();
+        match lines.last_mut() {
+            Some(line) if used + 2 + w <= width => {
+                line.push(Span::raw("  "));
+                line.push(item);
+                used += 2 + w;
+            }
+            _ => {
+                lines.push(vec![item]);
+                used = w;
+            }
         }
     }
+    lines.into_iter().map(Line::from).collect()
 }
 
 /// Writes the map's points into `area`: the latest word exactly where it belongs, then the

@@ -1,4 +1,5 @@
-//! Per layer and encoder: phonetic and semantic silhouette, and CKA with text.
+//! Per layer and encoder: phonetic and semantic silhouette, and CKA with every text
+//! table side by side (e.g. MiniLM, ungrounded text, and CLIP, grounded text).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -9,19 +10,21 @@ use ratatui::widgets::{Paragraph, Widget};
 use super::theme::{bar, framed, panel, put};
 use crate::ui::app::{App, EncoderSetup, LayerMetrics};
 
-/// Per layer and encoder: phonetic and semantic silhouette, and CKA with text.
+/// Per layer and encoder: phonetic and semantic silhouette, and CKA with each text table.
 pub struct Metrics<'a>(pub &'a App);
 
 impl Widget for Metrics<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.0;
+        let tables: &[String] = app.metrics.as_ref().map_or(&[], |m| &m.tables);
         let note = match &app.metrics {
+            Some(m) if !tables.is_empty() => format!(
+                " per layer: silhouette (phonetic | semantic), CKA vs {} · {} words ",
+                tables.join(" | "),
+                m.words
+            ),
             Some(m) => format!(
-                " per layer: silhouette (phonetic | semantic) and CKA{} · {} words ",
-                m.cka_table
-                    .as_ref()
-                    .map(|t| format!(" vs {t}"))
-                    .unwrap_or_default(),
+                " per layer: silhouette (phonetic | semantic) · {} words ",
                 m.words
             ),
             None => " per layer: silhouette (phonetic | semantic) and CKA ".to_string(),
@@ -48,7 +51,11 @@ impl Widget for Metrics<'_> {
             let selected = ei == app.encoder;
             let metrics: Option<&Vec<LayerMetrics>> =
                 app.metrics.as_ref().and_then(|m| m.encoders.get(&enc.name));
-            let bar_w = ((col.width as usize).saturating_sub(13 + 7 + 7 + 5 + 3) / 3).clamp(2, 12);
+            // name (13), two silhouettes (7 + bar each) and a gap, a gap and a CKA
+            // (5 + bar) per table.
+            let t = tables.len();
+            let fixed = 13 + 14 + 1 + 6 * t;
+            let bar_w = ((col.width as usize).saturating_sub(fixed) / (2 + t)).clamp(1, 12);
             let head_style = if selected {
                 Style::new().bold().fg(Color::LightCyan)
             } else {
@@ -68,13 +75,7 @@ impl Widget for Metrics<'_> {
                     Span::styled(format!("  {kind}"), Style::new().fg(Color::Gray)),
                 ]),
                 Line::from(Span::styled(
-                    format!(
-                        "{:<13}{:<w1$} {:<w1$} CKA",
-                        " layer",
-                        "phonetic",
-                        "semantic",
-                        w1 = 7 + bar_w
-                    ),
+                    heading(tables, bar_w),
                     Style::new().fg(Color::Gray),
                 )),
             ];
@@ -92,14 +93,11 @@ impl Widget for Metrics<'_> {
                     .cloned()
                     .or(m.map(|m| m.layer.clone()))
                     .unwrap_or_default();
-                let mark = if selected && li == app.layer {
-                    "▸"
-                } else {
-                    " "
-                };
+                let chosen = selected && li == app.layer();
+                let mark = if chosen { "▸" } else { " " };
                 let mut spans = vec![Span::styled(
                     format!("{mark}{name:<11.11} "),
-                    if selected && li == app.layer {
+                    if chosen {
                         Style::new().bold().reversed()
                     } else {
                         Style::new()
@@ -116,16 +114,10 @@ impl Widget for Metrics<'_> {
                     bar_w,
                     Color::LightGreen,
                 ));
-                spans.push(Span::raw(" "));
-                match m.and_then(|m| m.cka) {
-                    Some(c) if c.is_finite() => {
-                        spans.push(Span::raw(format!("{c:.2} ")));
-                        spans.push(Span::styled(
-                            bar(c, bar_w),
-                            Style::new().fg(Color::LightCyan),
-                        ));
-                    }
-                    _ => spans.push(Span::styled("   —", Style::new().fg(Color::DarkGray))),
+                for ti in 0..t {
+                    spans.push(Span::raw(" "));
+                    let cka = m.and_then(|m| m.cka.get(ti).copied().flatten());
+                    spans.extend(unsigned(cka, bar_w));
                 }
                 lines.push(Line::from(spans));
             }
@@ -140,7 +132,39 @@ impl Widget for Metrics<'_> {
     }
 }
 
-fn signed(v: Option<f32>, width: usize, colour: Color) -> Vec<Span<'static>> {
+/// The column heads: layer, the two silhouettes, and each table's name up to its first
+/// `_` (`minilm_l6` → `minilm`; the panel's title names them in full).
+fn heading(tables: &[String], bar_w: usize) -> String {
+    let mut s = format!(
+        "{:<13}{:<w$} {:<w$}",
+        " layer",
+        "phonetic",
+        "semantic",
+        w = 7 + bar_w
+    );
+    for t in tables {
+        let short = t.split('_').next().unwrap_or(t);
+        s.push_str(&format!(" {short:<w$.w$}", w = 5 + bar_w));
+    }
+    s
+}
+
+/// A CKA (0…1) with its bar, or a dash when not computable yet.
+pub fn unsigned(v: Option<f32>, width: usize) -> Vec<Span<'static>> {
+    match v {
+        Some(c) if c.is_finite() => vec![
+            Span::raw(format!("{c:.2} ")),
+            Span::styled(bar(c, width), Style::new().fg(Color::LightCyan)),
+        ],
+        _ => vec![Span::styled(
+            format!("{:>4} {}", "—", " ".repeat(width)),
+            Style::new().fg(Color::DarkGray),
+        )],
+    }
+}
+
+/// A silhouette (−1…1) with its bar (red below 0), or a dash when not computable yet.
+pub fn signed(v: Option<f32>, width: usize, colour: Color) -> Vec<Span<'static>> {
     match v {
         Some(x) if x.is_finite() => {
             let style = if x < 0.0 {

@@ -1,4 +1,5 @@
-//! The latest word's nearest neighbours, grounded and ungrounded encoders side by side.
+//! The latest word's nearest neighbours, grounded and ungrounded encoders side by side
+//! (or the selected encoder alone), each at its chosen layer, with the legend of marks.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -10,12 +11,33 @@ use super::theme::{bar, framed, panel, put, relation_style, word_style};
 use crate::ui::app::{App, EncoderSetup, NeighbourView};
 use crate::ui::groups::Relation;
 
-/// The latest word's nearest neighbours, grounded and ungrounded encoders side by side.
-pub struct Neighbours<'a>(pub &'a App);
+/// The latest word's nearest neighbours under every encoder, or the selected one alone.
+pub struct Neighbours<'a> {
+    app: &'a App,
+    selected_only: bool,
+}
+
+impl<'a> Neighbours<'a> {
+    /// Grounded and ungrounded encoders side by side.
+    pub fn all(app: &'a App) -> Self {
+        Self {
+            app,
+            selected_only: false,
+        }
+    }
+
+    /// The selected encoder alone.
+    pub fn selected(app: &'a App) -> Self {
+        Self {
+            app,
+            selected_only: true,
+        }
+    }
+}
 
 impl Widget for Neighbours<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let app = self.0;
+        let app = self.app;
         let title = match app.latest() {
             Some(w) => {
                 let file = w
@@ -37,11 +59,15 @@ impl Widget for Neighbours<'_> {
 
         // Grounded encoders first, then ungrounded; a placeholder when a side is missing.
         let mut columns: Vec<Option<&EncoderSetup>> = Vec::new();
-        columns.extend(app.encoders.iter().filter(|e| e.grounded).map(Some));
-        if columns.is_empty() {
-            columns.push(None);
+        if self.selected_only {
+            columns.push(app.selected_encoder());
+        } else {
+            columns.extend(app.encoders.iter().filter(|e| e.grounded).map(Some));
+            if columns.is_empty() {
+                columns.push(None);
+            }
+            columns.extend(app.encoders.iter().filter(|e| !e.grounded).map(Some));
         }
-        columns.extend(app.encoders.iter().filter(|e| !e.grounded).map(Some));
         let [body, legend] =
             Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(inner);
         let real = columns.iter().filter(|c| c.is_some()).count().max(1) as u32;
@@ -65,7 +91,7 @@ impl Widget for Neighbours<'_> {
                 Relation::Neither,
             ]
             .iter()
-            .flat_map(|r| [Span::styled(r.tag(), relation_style(*r)), Span::raw("   ")])
+            .flat_map(|r| [Span::styled(r.tag(), relation_style(*r)), Span::raw("  ")])
             .collect::<Vec<_>>(),
         );
         put(buf, Paragraph::new(legend_line), legend);
@@ -97,25 +123,26 @@ fn column(buf: &mut Buffer, area: Rect, app: &App, enc: Option<&EncoderSetup>) {
     } else {
         Span::styled("UNGROUNDED", Style::new().bold().fg(Color::LightYellow))
     };
-    let layer = enc
-        .neighbour_layer
-        .and_then(|i| enc.layers.get(i))
+    let e = app.encoders.iter().position(|x| x.name == enc.name);
+    let layer = e
+        .and_then(|e| enc.layers.get(app.layer_of(e)))
         .map(|l| format!(" @{l}"))
         .unwrap_or_default();
+    let selected = e == Some(app.encoder);
     let mut lines = vec![Line::from(vec![
+        Span::raw(if selected { "▶ " } else { "  " }),
         kind,
         Span::raw(format!("  {}{layer}", enc.name)),
     ])];
-    let shown: Vec<&NeighbourView> = app
-        .latest()
-        .and_then(|w| w.neighbours.get(&enc.name))
+    let list = app.nearest.get(&enc.name);
+    let shown: Vec<&NeighbourView> = list
         .map(|ns| ns.iter().take(app.neighbours_shown).collect())
         .unwrap_or_default();
     if shown.is_empty() {
-        let note = if app.latest().is_some() {
-            "(first word: nothing to compare yet)"
-        } else {
-            "(no word yet)"
+        let note = match (app.latest(), list) {
+            (None, _) => "(no word yet)",
+            (Some(_), None) => "(no vectors at this layer: ←/→)",
+            (Some(_), Some(_)) => "(first word: nothing to compare yet)",
         };
         lines.push(Line::from(Span::styled(note, Style::new().fg(Color::Gray))));
     }

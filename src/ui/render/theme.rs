@@ -23,9 +23,10 @@ pub const CATEGORY_COLOURS: [Color; 9] = [
     Color::Green,
 ];
 
-/// Map markers of phonetic groups (in the table's order, cycled).
+/// Map markers of phonetic groups (in the table's order, cycled); none of them is a
+/// neighbour's relation mark.
 pub const GROUP_MARKERS: [&str; 14] = [
-    "▲", "■", "◆", "★", "✚", "✖", "▼", "◉", "◀", "▶", "♦", "♣", "♠", "♥",
+    "▲", "▼", "★", "✚", "✖", "◉", "♣", "♠", "♥", "✿", "☂", "♪", "✦", "⌂",
 ];
 
 /// Marker of a word in no phonetic group.

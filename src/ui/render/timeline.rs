@@ -43,10 +43,12 @@ impl Widget for Timeline<'_> {
         }
         spans.reverse();
         if words.is_empty() {
-            let hint = match app.mode {
-                Mode::Demo => "  waiting for the first word of the demo…",
-                Mode::Prompted => "  say the word shown above…",
-                Mode::Free => "  say any word…",
+            let hint = match (app.mode, &app.finished) {
+                (_, Some(_)) if app.can_replay => "  the session has ended — r replays it",
+                (_, Some(_)) => "  the session has ended",
+                (Mode::Demo, None) => "  waiting for the first word of the demo…",
+                (Mode::Prompted, None) => "  say the word shown above…",
+                (Mode::Free, None) => "  say any word…",
             };
             spans.push(Span::styled(hint, Style::new().fg(Color::Gray)));
         }
