@@ -11,7 +11,7 @@ use super::encode::encode_word;
 use super::segment::Segment;
 use crate::audio::ENGINE_RATE;
 use crate::error::Result;
-use crate::event::{Event, MetricsEvent, NeighbourInfo, PromptEvent, WordEvent};
+use crate::event::{Event, NeighbourInfo, PromptEvent, WordEvent};
 use crate::labels::Labels;
 use crate::probe::Probe;
 use crate::timing::{length_bucket, stage};
@@ -108,9 +108,6 @@ impl Engine {
                 vectors: encoded.into_iter().map(|(v, _)| v).collect(),
             });
         }
-        self.stats
-            .word_latency_ms
-            .push(decided.elapsed().as_secs_f64() * 1e3);
         let rate = ENGINE_RATE as f64;
         out.push(Event::Word(Box::new(WordEvent {
             index,
@@ -123,16 +120,11 @@ impl Engine {
             truncated: seg.truncated,
             timings_ms: timings,
         })));
-        out.push(Event::Metrics(Box::new(MetricsEvent {
-            words: self.labels.len(),
-            tables: self
-                .config
-                .text_tables
-                .iter()
-                .map(|t| t.name().to_string())
-                .collect(),
-            encoders: self.metrics(),
-        })));
+        out.push(self.metrics_event());
+        // The metrics are part of the update a listener waits for.
+        self.stats
+            .word_latency_ms
+            .push(decided.elapsed().as_secs_f64() * 1e3);
         if prompted {
             out.push(self.prompt_event());
         }

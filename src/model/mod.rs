@@ -8,6 +8,8 @@ pub mod plan;
 pub mod recogniser;
 pub mod registry;
 pub mod seam;
+#[cfg(feature = "ort")]
+pub mod shadow;
 pub mod vad;
 
 pub use encoder::Encoder;

@@ -51,6 +51,14 @@ pub fn load(path: &Path, inputs: &[InputShape], outputs: &[&str]) -> Result<Plan
 /// # Errors
 /// [`Error::Model`] if tract fails (wrong input shape, unsupported values).
 pub fn run(state: &mut PlanState, path: &Path, inputs: TVec<TValue>) -> Result<TVec<TValue>> {
+    #[cfg(feature = "ort")]
+    if super::shadow::active() {
+        let kept = inputs.clone();
+        let t = std::time::Instant::now();
+        let out = state.run(inputs);
+        super::shadow::follow(path, &kept, t.elapsed());
+        return out.map_err(|e| Error::model(path, "running the model", e));
+    }
     state
         .run(inputs)
         .map_err(|e| Error::model(path, "running the model", e))

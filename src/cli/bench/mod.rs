@@ -6,6 +6,7 @@
 mod print;
 mod sink;
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -67,6 +68,11 @@ pub struct BenchArgs {
     /// With `--compare`: also draw the comparison as an SVG bar chart.
     #[arg(long, value_name = "FILE", requires = "compare")]
     plot: Option<PathBuf>,
+    /// onnxruntime shared library to time beside tract on the same inputs (needs the `ort`
+    /// feature), e.g. the PyPI wheel's `onnxruntime/capi/libonnxruntime.so.1.*`. Stage
+    /// timings then include onnxruntime's runs: use such a run for `ort_ratio` only.
+    #[arg(long, value_name = "FILE", env = "GROUNDPROBE_ORT_LIB")]
+    ort_lib: Option<PathBuf>,
     /// No progress on stderr.
     #[arg(long, short)]
     quiet: bool,
@@ -84,6 +90,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         use tract_linalg::multithread::{Executor, set_default_executor};
         set_default_executor(Executor::multithread(threads));
     }
+    let ort_failed = start_ort(&args, threads);
     let (clips, files) = load_inputs(&args)?;
     let (mut engine, model_load_ms) = args
         .engine
@@ -134,6 +141,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             model_load_ms,
             rss_after_load_bytes,
             threads,
+            ort_failed,
         },
     )?;
     emit(&args, &report)?;
@@ -141,6 +149,43 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         eprintln!("groundprobe bench: interrupted; the report covers what was measured");
     }
     Ok(signals.exit_code().unwrap_or(ExitCode::SUCCESS))
+}
+
+/// Starts onnxruntime beside tract when asked for; the reason when it cannot be.
+fn start_ort(args: &BenchArgs, threads: usize) -> Option<String> {
+    let lib = args.ort_lib.as_ref()?;
+    #[cfg(feature = "ort")]
+    let failed = groundprobe::model::shadow::enable(lib, threads).err();
+    #[cfg(not(feature = "ort"))]
+    let failed = {
+        let _ = threads;
+        Some(format!(
+            "{}: this build has no onnxruntime support (build with --features ort)",
+            lib.display()
+        ))
+    };
+    if let Some(why) = &failed {
+        eprintln!("groundprobe bench: onnxruntime not compared: {why}");
+    }
+    failed
+}
+
+/// `ort_ratio` and its note.
+fn ort_figures(failed: Option<String>) -> (Option<BTreeMap<String, f64>>, String) {
+    if let Some(why) = failed {
+        return (None, format!("onnxruntime not compared: {why}"));
+    }
+    #[cfg(feature = "ort")]
+    if groundprobe::model::shadow::active() {
+        let (ratios, note) = groundprobe::model::shadow::ratios();
+        return (Some(ratios), note);
+    }
+    let how = if cfg!(feature = "ort") {
+        "give --ort-lib FILE or GROUNDPROBE_ORT_LIB"
+    } else {
+        "this build has no onnxruntime support (build with --features ort)"
+    };
+    (None, format!("onnxruntime not compared: {how}"))
 }
 
 /// The inputs as clips (labelled as `run` labels them) and their names.
@@ -177,9 +222,10 @@ fn load_inputs(args: &BenchArgs) -> anyhow::Result<(Vec<ClipSource>, Vec<String>
 /// What the report needs from before the run.
 struct ReportParts {
     files: Vec<String>,
-    model_load_ms: std::collections::BTreeMap<String, f64>,
+    model_load_ms: BTreeMap<String, f64>,
     rss_after_load_bytes: Option<u64>,
     threads: usize,
+    ort_failed: Option<String>,
 }
 
 fn report(
@@ -202,6 +248,7 @@ fn report(
         .collect();
     // Before the probe-scaling fill, which is not part of the pipeline's footprint.
     let peak_rss_bytes = memory::peak_rss_bytes();
+    let (ort_ratio, ort_note) = ort_figures(parts.ort_failed);
     let probe_scaling = if args.probe_scaling {
         Some(probe_scaling(args, engine)?)
     } else {
@@ -231,8 +278,8 @@ fn report(
         peak_rss_bytes,
         rss_after_load_bytes: parts.rss_after_load_bytes,
         model_load_ms: parts.model_load_ms,
-        ort_ratio: None,
-        ort_note: Some("onnxruntime not compared: this build has no onnxruntime backend".into()),
+        ort_ratio,
+        ort_note: Some(ort_note),
         probe_scaling,
         machine: Machine::detect(),
         build: Build::current(parts.threads),
