@@ -24,13 +24,17 @@ use crate::probe::Lexicon;
 use crate::source::{ClipSource, Pace};
 
 /// The labelling rules in the order they apply, for `run --help` and messages.
-pub const LABEL_RULES: &str = "Labels, first rule that applies: \
-(1) a transcript beside the file (NAME.txt, one word per token, in spoken order); \
-(2) the file name <label>_….wav, when <label> is a word of the lexicon (any prefix with \
---label-from-name); (3) the name of the folder holding the file, for files found inside a \
-folder argument. Speakers: the file name's second field (<label>_<speaker>_<n>.wav, as \
-FSDD), else the folder holding the file (inside a folder argument). Audio files are found \
-by content (a RIFF WAVE header) or by extension (.wav, .wave, any case).";
+pub const LABEL_RULES: &str = "\
+Labels, by the first rule that applies:
+  1. a transcript beside the file: NAME.txt, one word per token, in spoken order;
+  2. the file name <label>_….wav, when <label> is a word of the lexicon
+     (any prefix with --label-from-name);
+  3. the name of the folder holding the file, for files found inside a folder argument.
+Speakers (word identity across speakers): the file name's second field
+(<label>_<speaker>_<n>.wav, as in FSDD), else the folder holding the file (inside a
+folder argument); without one, word identity is leave-one-out over tokens.
+Audio files are found by content (a RIFF WAVE header) or by extension (.wav, .wave,
+any case).";
 
 /// When a file-name prefix `<label>_….wav` becomes the label.
 #[derive(Debug, Clone, Copy)]

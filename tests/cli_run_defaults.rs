@@ -110,8 +110,8 @@ fn help_states_the_labelling_rules_in_order() {
         help.find(s)
             .unwrap_or_else(|| panic!("{s} missing:\n{help}"))
     };
-    assert!(at("(1) a transcript") < at("(2) the file name"));
-    assert!(at("(2) the file name") < at("(3) the name of the folder"));
+    assert!(at("1. a transcript") < at("2. the file name"));
+    assert!(at("2. the file name") < at("3. the name of the folder"));
     at("--label-from-name");
     at("--quiet");
     at("--text <NAME=PATH|none>");
