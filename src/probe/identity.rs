@@ -10,9 +10,11 @@
 //!
 //! Kept incrementally from the cosines the probe computes anyway. With S_w the sum of the
 //! unit vectors of word w and S_ws that of speaker s's tokens of w, it holds per token and
-//! word the cosine sums P = x̂·S_w (without the token itself) and R = x̂·(S_w − S_ws(token)),
-//! per word ‖S_w‖², and per (word, speaker) ‖S_ws‖² and S_w·S_ws: a push costs O(n) per
-//! layer, a read O(n·words) per layer, memory 16·n·words bytes per layer.
+//! word the cosine sums P = x̂·S_w (without the token itself) and Q = x̂·S_ws(token) (its
+//! own speaker's other tokens; the centroid of the others is S_w − S_ws), per word ‖S_w‖²,
+//! and per (word, speaker) ‖S_ws‖² and S_w·S_ws: a push costs O(n) per layer (Q only
+//! for the speaker's own tokens), a read O(n·words) per layer, memory 8·n·words bytes
+//! per layer plus as much again for tokens of named speakers.
 
 use std::collections::HashMap;
 
@@ -23,8 +25,9 @@ use crate::event::WordIdentity;
 struct LayerSums {
     /// Per token, per word: cosine sum with the word's other tokens.
     p: Vec<Vec<f64>>,
-    /// Per token, per word: cosine sum with the word's tokens by other speakers.
-    r: Vec<Vec<f64>>,
+    /// Per token, per word: cosine sum with the word's other tokens by the same speaker
+    /// (empty while there are none).
+    q: Vec<Vec<f64>>,
     /// Per word: ‖S_w‖².
     word_sq: Vec<f64>,
     /// Per (word, speaker) group: ‖S_ws‖².
@@ -52,6 +55,8 @@ pub(crate) struct Identity {
     group_ids: HashMap<(usize, usize), usize>,
     group_count: Vec<usize>,
     group_word: Vec<usize>,
+    /// Per group: its tokens (positions in `members`).
+    group_members: Vec<Vec<usize>>,
     layers: Vec<LayerSums>,
     /// Scratch: per group, the new token's cosine sum with it.
     scratch: Vec<f64>,
@@ -73,6 +78,7 @@ impl Identity {
             group_ids: HashMap::new(),
             group_count: Vec::new(),
             group_word: Vec::new(),
+            group_members: Vec::new(),
             layers: vec![LayerSums::default(); layers],
             scratch: Vec::new(),
         }
@@ -116,6 +122,7 @@ impl Identity {
         if g == next {
             self.group_count.push(0);
             self.group_word.push(w);
+            self.group_members.push(Vec::new());
             self.word_groups[w].push(g);
             self.speaker_groups[s].push(g);
             self.scratch.push(0.0);
@@ -127,19 +134,23 @@ impl Identity {
         let words = self.counts.len();
         for (l, sums) in self.layers.iter_mut().enumerate() {
             let row = &cosines[l];
-            let (mut p_new, mut r_new) = (vec![0.0; words], vec![0.0; words]);
+            let mut p_new = vec![0.0; words];
             for k in 0..self.members.len() {
                 let c = row[self.members[k]];
                 let wk = self.word[k];
-                let other = self.speaker[k] != s;
                 p_new[wk] += c;
                 bump(&mut sums.p[k], w, c);
-                if other {
-                    r_new[wk] += c;
-                    bump(&mut sums.r[k], w, c);
-                }
                 if wk == w {
                     self.scratch[self.group[k]] += c;
+                }
+            }
+            // The same speaker's earlier tokens (none for an unknown speaker).
+            let mut q_new = Vec::new();
+            for &h in &self.speaker_groups[s] {
+                for &k in &self.group_members[h] {
+                    let c = row[self.members[k]];
+                    bump(&mut q_new, self.group_word[h], c);
+                    bump(&mut sums.q[k], w, c);
                 }
             }
             let (e, pw) = (selfs[l], p_new[w]);
@@ -153,12 +164,13 @@ impl Identity {
             }
             sums.word_sq[w] += 2.0 * pw + e;
             sums.p.push(p_new);
-            sums.r.push(r_new);
+            sums.q.push(q_new);
         }
         self.members.push(index);
         self.word.push(w);
         self.speaker.push(s);
         self.group.push(g);
+        self.group_members[g].push(self.members.len() - 1);
         self.counts[w] += 1;
         self.group_count[g] += 1;
     }
@@ -227,10 +239,8 @@ impl Identity {
                 let best = (0..words)
                     .filter(|&w| others[w] > 0 && norm_sq[w] > 0.0)
                     .map(|w| {
-                        (
-                            w,
-                            sums.r[i].get(w).copied().unwrap_or(0.0) / norm_sq[w].sqrt(),
-                        )
+                        let at = |row: &[f64]| row.get(w).copied().unwrap_or(0.0);
+                        (w, (at(&sums.p[i]) - at(&sums.q[i])) / norm_sq[w].sqrt())
                     })
                     .fold(None, |best: Option<(usize, f64)>, (w, v)| match best {
                         Some((_, b)) if b >= v => best,
