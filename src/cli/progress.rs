@@ -24,7 +24,7 @@ impl Progress {
         }
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
         let style = ProgressStyle::with_template(
-            "{bar:30.cyan/blue} {percent:>3}%  {msg}  {elapsed} elapsed, ETA {eta}",
+            "{bar:30.cyan/blue} {percent:>3}%  {elapsed} elapsed, ETA {eta}  {wide_msg}",
         )
         .expect("a valid template")
         .progress_chars("█▉▊▋▌▍▎▏ ");
@@ -62,6 +62,8 @@ pub struct AudioProgress<'a> {
     pos_ms: u64,
     /// Milliseconds of the current source, when its header told.
     current_ms: u64,
+    /// The sink writes to the terminal the bar is on: clear the bar around its writes.
+    shared_terminal: bool,
 }
 
 impl<'a> AudioProgress<'a> {
@@ -72,6 +74,7 @@ impl<'a> AudioProgress<'a> {
             progress,
             pos_ms: 0,
             current_ms: 0,
+            shared_terminal: std::io::stdout().is_terminal(),
         }
     }
 }
@@ -91,12 +94,19 @@ impl Sink for AudioProgress<'_> {
                     .advance(self.current_ms.saturating_sub(self.pos_ms));
                 self.current_ms = s.seconds.map_or(0, |t| (t * 1e3) as u64);
                 self.pos_ms = 0;
-                self.progress.message(s.name.clone());
+                // The file's own name: the folder is in the run's arguments.
+                let name = std::path::Path::new(&s.name).file_name();
+                self.progress
+                    .message(name.map_or(s.name.clone(), |n| n.to_string_lossy().into()));
             }
             _ => {}
         }
-        // Anything a sink may write: with the bar out of the way.
-        self.progress.suspend(|| self.inner.event(event))
+        if self.shared_terminal {
+            // Anything the sink may write, with the bar out of the way.
+            self.progress.suspend(|| self.inner.event(event))
+        } else {
+            self.inner.event(event)
+        }
     }
 
     fn finish(&mut self, summary: &Summary) -> std::io::Result<()> {
