@@ -1,7 +1,8 @@
 //! Word identity on real speech: FSDD digits by several speakers give non-null word
 //! identity per layer, and the incremental numbers of the summary equal a brute-force
 //! computation from the word vectors `run --vectors` prints — across speakers when the
-//! file names say who speaks, leave-one-out over tokens when nothing does.
+//! file names say who speaks, leave-one-out over tokens when nothing does; and a property
+//! test: after every push, on random vectors with named and unknown speakers mixed.
 
 mod common;
 
@@ -221,4 +222,55 @@ fn digits_in_folders_without_speakers_are_scored_leave_one_out() {
     let top1 = check(&run(&[root.path().to_path_buf()]), |_| None, 0);
     let last = top1["whisper-tiny-en/layer4_ln"];
     assert!(last > 0.5, "whisper-tiny-en/layer4_ln top-1 {last}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// After every push, the incremental numbers equal the brute force, with named and
+    /// unknown speakers mixed.
+    #[test]
+    fn incremental_word_identity_equals_brute_force(
+        words in proptest::collection::vec((0usize..4, 0usize..4, proptest::collection::vec(-1.0f32..1.0, 3)), 2..24)
+    ) {
+        use std::sync::Arc;
+        use groundprobe::probe::{Lexicon, Probe};
+        let mut probe = Probe::new(vec!["l".into()], vec![3], Arc::new(Lexicon::digits()), Vec::new()).unwrap();
+        let mut tokens = Vec::new();
+        for (i, (w, s, v)) in words.iter().enumerate() {
+            // Speaker 3 is unknown (leave-one-out for that token).
+            let speaker = (*s < 3).then(|| format!("s{s}"));
+            probe.push_spoken(Some(&format!("w{w}")), speaker.as_deref(), &[v]).unwrap();
+            let v: Vec<f64> = v.iter().map(|&x| f64::from(x)).collect();
+            let norm = dot(&v, &v).sqrt();
+            proptest::prop_assume!(norm > 1e-3);
+            tokens.push(Token {
+                word: format!("w{w}"),
+                speaker: speaker.or_else(|| Some(format!("token {i}"))),
+                unit: v.iter().map(|x| x / norm).collect(),
+            });
+            let id = probe.metrics()[0].word_identity;
+            let distinct = {
+                let mut d: Vec<&str> = tokens.iter().map(|t| t.word.as_str()).collect();
+                d.sort_unstable();
+                d.dedup();
+                d.len()
+            };
+            match id.silhouette {
+                Some(s) => proptest::prop_assert!((s - silhouette(&tokens)).abs() < 1e-9),
+                None => proptest::prop_assert!(distinct < 2 || distinct >= tokens.len()),
+            }
+            let scorable = distinct >= 2 && tokens.iter().any(|t| {
+                tokens.iter().any(|u| u.word == t.word && u.speaker != t.speaker)
+            });
+            match id.top1 {
+                Some(acc) => {
+                    let (want, scored) = top1(&tokens);
+                    proptest::prop_assert_eq!(id.top1_tokens, scored);
+                    proptest::prop_assert!((acc - want).abs() < 1e-12, "{} vs {}", acc, want);
+                }
+                None => proptest::prop_assert!(!scorable),
+            }
+        }
+    }
 }
