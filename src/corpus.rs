@@ -9,10 +9,11 @@
 //!    with [`NameLabels::Always`]) — so `session_01.wav` is not labelled "session";
 //! 3. the name of the folder holding the file, when that folder was found by recursion.
 //!
-//! The speaker (for word identity across speakers) is the file name's second field
-//! (`<label>_<speaker>_<n>.wav`, as the Free Spoken Digit Dataset names its files), else
-//! the name of the folder holding the file — or, when that folder gave the label, the one
-//! above it — if it lies inside the folder given on the command line.
+//! The speaker (for word identity across speakers) is, when the file name gives the
+//! label, its second field (`<label>_<speaker>_<n>.wav`, as the Free Spoken Digit Dataset
+//! names its files); else the name of the folder holding the file — or, when that folder
+//! gave the label, the one above it — if it lies inside the folder given on the command
+//! line.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -30,9 +31,10 @@ Labels, by the first rule that applies:
   2. the file name <label>_….wav, when <label> is a word of the lexicon
      (any prefix with --label-from-name);
   3. the name of the folder holding the file, for files found inside a folder argument.
-Speakers (word identity across speakers): the file name's second field
-(<label>_<speaker>_<n>.wav, as in FSDD), else the folder holding the file (inside a
-folder argument); without one, word identity is leave-one-out over tokens.
+Speakers (word identity across speakers): with rule 2, the file name's second field
+(<label>_<speaker>_<n>.wav, as in FSDD); else the folder holding the file (inside a
+folder argument; with rule 3, the one above it); without one, word identity is
+leave-one-out over tokens.
 Audio files are found by content (a RIFF WAVE header) or by extension (.wav, .wave,
 any case).";
 
@@ -178,22 +180,15 @@ pub fn labels_for(item: &Item, names: NameLabels) -> Result<Labels> {
     };
     let parent = item.path.parent();
     let fields = name_fields(&item.path);
-    let name_speaker = fields.as_ref().and_then(|(_, s)| s.clone());
     let transcript = item.path.with_extension("txt");
     let (labels, speaker) = if transcript.is_file() {
         let text = std::fs::read_to_string(&transcript).map_err(|e| Error::io(&transcript, e))?;
-        (
-            Labels::transcript(&text),
-            name_speaker.or_else(|| folder(parent)),
-        )
-    } else if let Some((label, _)) = fields.filter(|(l, _)| match names {
+        (Labels::transcript(&text), folder(parent))
+    } else if let Some((label, speaker)) = fields.filter(|(l, _)| match names {
         NameLabels::Always => true,
         NameLabels::InLexicon(lexicon) => lexicon.index_of(l).is_some(),
     }) {
-        (
-            Labels::Fixed(label),
-            name_speaker.or_else(|| folder(parent)),
-        )
+        (Labels::Fixed(label), speaker.or_else(|| folder(parent)))
     } else if let Some(name) = folder(parent) {
         (Labels::Fixed(name), folder(parent.and_then(Path::parent)))
     } else {
@@ -288,6 +283,28 @@ mod tests {
         );
         assert_eq!(labelled("/x/take1.wav", Some("/x"), p), (None, None));
         assert_eq!(labelled("/x/take1.wav", None, p), (None, None));
+    }
+
+    #[test]
+    fn a_transcript_takes_its_speaker_from_the_folder_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let ann = dir.path().join("ann");
+        std::fs::create_dir(&ann).unwrap();
+        for d in [dir.path(), ann.as_path()] {
+            std::fs::write(d.join("02_espeak_us_f.txt"), "piano violin").unwrap();
+        }
+        let root = dir.path().to_str().unwrap();
+        let p = Lexicon::paper();
+        let file = dir.path().join("02_espeak_us_f.wav");
+        let got = labelled(file.to_str().unwrap(), Some(root), NameLabels::Always);
+        assert_eq!(got, (Some("piano".into()), None));
+        let file = ann.join("02_espeak_us_f.wav");
+        let got = labelled(
+            file.to_str().unwrap(),
+            Some(root),
+            NameLabels::InLexicon(&p),
+        );
+        assert_eq!(got, (Some("piano".into()), Some("ann".into())));
     }
 
     #[test]

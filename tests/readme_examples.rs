@@ -15,7 +15,7 @@ fn examples(readme: &str) -> Vec<(String, Vec<String>)> {
     let block = |text: &str, fence: &str| -> Option<(String, usize)> {
         let start = text.find(fence)? + fence.len();
         let len = text[start..].find("\n```")?;
-        Some((text[start..start + len].trim().to_string(), start + len + 4))
+        Some((text[start..start + len].to_string(), start + len + 4))
     };
     readme
         .match_indices(MARK)
