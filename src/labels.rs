@@ -1,6 +1,6 @@
 //! Where the labels of a source's words come from: nothing, one label for every word (a
 //! one-word file), a transcript (the n-th word gets the n-th label), or the session's
-//! prompt list (the word the screen asked for).
+//! prompt list (the word the screen asked for) — and, when known, who speaks them.
 
 use std::collections::VecDeque;
 
@@ -16,12 +16,35 @@ pub enum Labels {
     Sequence(VecDeque<String>),
     /// Each word takes the session's next prompt (see [`Prompts`]).
     Prompted,
+    /// These labels, every word said by one known speaker (word identity across speakers).
+    Spoken {
+        /// The speaker's name (from a file name or folder).
+        speaker: String,
+        /// Where the words' labels come from.
+        labels: Box<Labels>,
+    },
 }
 
 impl Labels {
     /// A transcript's labels: its whitespace-separated tokens, lower-cased, in order.
     pub fn transcript(text: &str) -> Labels {
         Labels::Sequence(text.split_whitespace().map(str::to_lowercase).collect())
+    }
+
+    /// The same labels, said by `speaker`.
+    pub fn by_speaker(self, speaker: impl Into<String>) -> Labels {
+        Labels::Spoken {
+            speaker: speaker.into(),
+            labels: Box::new(self),
+        }
+    }
+
+    /// The speaker of every word, when known.
+    pub fn speaker(&self) -> Option<&str> {
+        match self {
+            Labels::Spoken { speaker, .. } => Some(speaker),
+            _ => None,
+        }
     }
 
     /// The next word's label from a source-level rule (`None` for [`Labels::Prompted`],
@@ -31,6 +54,7 @@ impl Labels {
             Labels::None | Labels::Prompted => None,
             Labels::Fixed(l) => Some(l.clone()),
             Labels::Sequence(q) => q.pop_front(),
+            Labels::Spoken { labels, .. } => labels.take_next(),
         }
     }
 }
@@ -100,5 +124,9 @@ mod tests {
         assert_eq!(l.take_next().as_deref(), Some("violin"));
         assert_eq!(l.take_next().as_deref(), Some("bus"));
         assert_eq!(l.take_next(), None);
+        let mut s = Labels::Fixed("7".into()).by_speaker("theo");
+        assert_eq!(s.speaker(), Some("theo"));
+        assert_eq!(s.take_next().as_deref(), Some("7"));
+        assert_eq!(Labels::None.speaker(), None);
     }
 }

@@ -75,8 +75,8 @@ pub struct Summary {
     pub interrupted: bool,
     /// Sources that could not be processed, with the reason.
     pub failed: Vec<String>,
-    /// Per encoder and layer: silhouettes, CKA against each text table, word-pair means
-    /// (null where not computable yet).
+    /// Per encoder and layer: silhouettes, word identity, CKA against each text table,
+    /// word-pair means (null where not computable yet).
     pub metrics: BTreeMap<String, BTreeMap<String, LayerMetrics>>,
 }
 

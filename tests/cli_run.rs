@@ -47,6 +47,8 @@ fn json_lines_follow_the_schema() {
             "run",
             "--json",
             "--vectors",
+            "--lexicon",
+            "digits",
             "-k",
             "2",
             "--encoders",
@@ -169,7 +171,7 @@ fn bad_audio_files_get_a_clear_error_and_a_non_zero_exit() {
 
     let empty_dir = dir.path().join("empty");
     std::fs::create_dir(&empty_dir).unwrap();
-    fails_naming(&["run"], &empty_dir, "no .wav");
+    fails_naming(&["run"], &empty_dir, "no wav file");
 }
 
 #[test]

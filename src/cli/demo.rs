@@ -43,7 +43,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn headless(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCode> {
-    let mut engine = args.engine.clone().or_bundled_text_tables().build(false)?;
+    let mut engine = args.engine.build(false)?;
     let mut sink = JsonLines::new(std::io::stdout().lock());
     let signals = Signals::install()?;
     let control = Control::new(signals.stop.clone());
@@ -82,7 +82,7 @@ fn interactive(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCo
     use groundprobe::ui::{self, App, Mode};
     use std::time::Duration;
 
-    let engine = args.engine.clone().or_bundled_text_tables().build(true)?;
+    let engine = args.engine.build(true)?;
     let setup = super::screen::setup(
         &engine,
         format!("demo ({} clips)", clips.len()),
@@ -100,7 +100,7 @@ fn interactive(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCo
                 None => {
                     app.restart("replaying: loading the models…");
                     t.draw(|f| ui::ui(f, &app))?;
-                    let engine = args.engine.clone().or_bundled_text_tables().build(true)?;
+                    let engine = args.engine.build(true)?;
                     (engine, load(args)?)
                 }
             };

@@ -51,9 +51,10 @@ pub struct EngineArgs {
     #[arg(long, default_value = "paper", value_name = "paper|digits|FILE")]
     pub lexicon: String,
     /// A text encoder's word vectors for speech–text CKA: NAME=PATH.npy (words in
-    /// PATH.words.txt). Repeat for several tables.
-    #[arg(long = "text", value_name = "NAME=PATH", value_parser = parse_text_table)]
-    pub text: Vec<(String, PathBuf)>,
+    /// PATH.words.txt). Repeat for several tables. Default: the bundled MiniLM (ungrounded)
+    /// and CLIP (grounded) tables in <models>/text; `none`: no CKA.
+    #[arg(long = "text", value_name = "NAME=PATH|none", value_parser = parse_text_table)]
+    pub text: Vec<TextArg>,
     /// Nearest neighbours reported per word and encoder.
     #[arg(short = 'k', long, default_value_t = 5)]
     pub k: usize,
@@ -98,14 +99,28 @@ fn with_flag(e: groundprobe::Error) -> anyhow::Error {
     }
 }
 
-fn parse_text_table(s: &str) -> Result<(String, PathBuf), String> {
+/// One `--text` value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextArg {
+    /// `none`: no text table, no CKA.
+    None,
+    /// `NAME=PATH`.
+    Table(String, PathBuf),
+}
+
+fn parse_text_table(s: &str) -> Result<TextArg, String> {
     match s.split_once('=') {
+        _ if s == "none" => Ok(TextArg::None),
         Some((name, path)) if !name.is_empty() && !path.is_empty() => {
-            Ok((name.to_string(), path.into()))
+            Ok(TextArg::Table(name.to_string(), path.into()))
         }
-        _ => Err(format!("`{s}` is not NAME=PATH")),
+        _ => Err(format!("`{s}` is not NAME=PATH or none")),
     }
 }
+
+/// The bundled text tables: MiniLM's last layer (ungrounded text) and CLIP's text tower
+/// (grounded text), as (name, file in <models>/text).
+const BUNDLED_TEXT: [(&str, &str); 2] = [("minilm_l6", "minilm_l6.npy"), ("clip", "clip.npy")];
 
 impl EngineArgs {
     /// The lexicon named by `--lexicon`.
@@ -117,23 +132,41 @@ impl EngineArgs {
         })
     }
 
-    /// Without `--text`, the bundled text tables the screen shows CKA against: MiniLM's
-    /// last layer (ungrounded text) and CLIP's text tower (grounded text).
-    pub fn or_bundled_text_tables(mut self) -> Self {
-        if self.text.is_empty() {
-            let dir = self.models_dir().join("text");
-            self.text = [("minilm_l6", "minilm_l6.npy"), ("clip", "clip.npy")]
-                .into_iter()
-                .map(|(name, file)| (name.to_string(), dir.join(file)))
-                .filter(|(_, path)| path.is_file())
-                .collect();
+    /// The text tables to compare with (name, path): those of `--text`; without it, the
+    /// bundled ones present in <models>/text; none for `--text none`.
+    ///
+    /// # Errors
+    /// `none` given together with a table.
+    pub fn text_tables(&self) -> anyhow::Result<Vec<(String, PathBuf)>> {
+        let named: Vec<(String, PathBuf)> = self
+            .text
+            .iter()
+            .filter_map(|t| match t {
+                TextArg::Table(name, path) => Some((name.clone(), path.clone())),
+                TextArg::None => None,
+            })
+            .collect();
+        if self.text.contains(&TextArg::None) {
+            anyhow::ensure!(
+                named.is_empty(),
+                "--text none cannot be combined with tables"
+            );
+            return Ok(Vec::new());
         }
-        self
+        if !named.is_empty() {
+            return Ok(named);
+        }
+        let dir = self.models_dir().join("text");
+        Ok(BUNDLED_TEXT
+            .into_iter()
+            .map(|(name, file)| (name.to_string(), dir.join(file)))
+            .filter(|(_, path)| path.is_file())
+            .collect())
     }
 
-    /// The text tables named by `--text`.
+    /// Loads the text tables of [`EngineArgs::text_tables`].
     pub fn load_text_tables(&self) -> anyhow::Result<Vec<Arc<TextTable>>> {
-        self.text
+        self.text_tables()?
             .iter()
             .map(|(name, path)| {
                 let t = TextTable::load(name, path)

@@ -143,7 +143,7 @@ mod imp {
         } else {
             Vec::new()
         };
-        let mut engine_args = args.engine.clone().or_bundled_text_tables();
+        let mut engine_args = args.engine.clone();
         engine_args.prompts = prompts.clone();
         let engine = engine_args.build(!args.json)?;
         // Open the device before taking over the terminal, so that a missing microphone

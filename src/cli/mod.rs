@@ -6,6 +6,7 @@ mod devices;
 mod engine_args;
 mod live;
 mod models;
+mod progress;
 mod run;
 #[cfg(feature = "ui")]
 mod screen;

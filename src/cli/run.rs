@@ -7,20 +7,29 @@ use std::time::Instant;
 
 use clap::Args;
 use groundprobe::audio::wav;
-use groundprobe::corpus;
+use groundprobe::corpus::{self, NameLabels};
 use groundprobe::driver::{Control, Driver, Ended};
 use groundprobe::sink::{JsonLines, Sink, Table};
 use groundprobe::source::{ClipSource, Pace};
 
 use super::EngineArgs;
+use super::progress::{AudioProgress, Progress};
 use super::signals::Signals;
 
 /// Options of `groundprobe run`.
 #[derive(Debug, Args)]
+#[command(after_help = corpus::LABEL_RULES)]
 pub struct RunArgs {
-    /// WAV files or folders (searched recursively for *.wav).
+    /// WAV files or folders (searched recursively for WAV files; see the labels below).
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
+    /// Label every one-word file by its name's prefix (`<label>_….wav`), even when the
+    /// prefix is not a word of the lexicon.
+    #[arg(long)]
+    label_from_name: bool,
+    /// No progress bar (it is drawn on stderr only when stderr is a terminal).
+    #[arg(long, short = 'q')]
+    quiet: bool,
     /// One JSON object per word, then a summary line.
     #[arg(long)]
     json: bool,
@@ -43,6 +52,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let items = expanded.items;
+    let lexicon = engine.lexicon().clone();
+    let names = if args.label_from_name {
+        NameLabels::Always
+    } else {
+        NameLabels::InLexicon(&lexicon)
+    };
+    name_label_hint(&items, names);
     let stdout = std::io::stdout().lock();
     let mut sink: Box<dyn Sink> = if args.json {
         Box::new(JsonLines::new(stdout))
@@ -62,9 +78,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         })
         .collect();
     let total = items.len() + failed.len();
-    let mut driver = Driver::new(&mut engine, sink.as_mut(), &control);
+    let progress = Progress::new(audio_ms(&items), args.quiet);
+    let mut tracked = AudioProgress::new(sink.as_mut(), &progress);
+    let mut driver = Driver::new(&mut engine, &mut tracked, &control);
     for item in &items {
-        match play_file(&mut driver, item) {
+        match play_file(&mut driver, item, names) {
             Ok(Ended::Finished) => {}
             Ok(Ended::Stopped | Ended::SinkClosed) => break,
             Err(e) if matches!(e.downcast_ref(), Some(groundprobe::Error::Output { .. })) => {
@@ -72,7 +90,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             }
             Err(e) => {
                 let e = e.context(format!("processing {}", item.path.display()));
-                eprintln!("groundprobe: skipped: {e:#}");
+                progress.suspend(|| eprintln!("groundprobe: skipped: {e:#}"));
                 failed.push(format!("{e:#}"));
             }
         }
@@ -92,9 +110,38 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Decodes one file and plays it through the driver with its labels.
-fn play_file(driver: &mut Driver, item: &corpus::Item) -> anyhow::Result<Ended> {
+fn play_file(driver: &mut Driver, item: &corpus::Item, names: NameLabels) -> anyhow::Result<Ended> {
     let clip = wav::read(&item.path)?;
-    let labels = corpus::labels_for(item)?;
+    let labels = corpus::labels_for(item, names)?;
     let mut source = ClipSource::from_clip(&clip, Pace::Fast).with_labels(labels);
     Ok(driver.play(&mut source)?)
+}
+
+/// Milliseconds of audio in the files, from their headers (unreadable ones count 0).
+fn audio_ms(items: &[corpus::Item]) -> u64 {
+    items
+        .iter()
+        .filter_map(|i| wav::WavStream::open(&i.path).ok()?.info().seconds())
+        .map(|s| (s * 1e3) as u64)
+        .sum()
+}
+
+/// Says once when file-name prefixes were not taken as labels, and how to take them.
+fn name_label_hint(items: &[corpus::Item], names: NameLabels) {
+    let NameLabels::InLexicon(lexicon) = names else {
+        return;
+    };
+    let skipped: Vec<String> = items
+        .iter()
+        .filter(|i| !i.path.with_extension("txt").is_file())
+        .filter_map(|i| corpus::name_fields(&i.path).map(|(label, _)| label))
+        .filter(|label| lexicon.index_of(label).is_none())
+        .collect();
+    if let Some(first) = skipped.first() {
+        eprintln!(
+            "groundprobe: {} file(s) not labelled by name: the prefix (e.g. `{first}`) is not a \
+             word of the lexicon (--lexicon); --label-from-name takes it anyway",
+            skipped.len()
+        );
+    }
 }

@@ -40,6 +40,7 @@ impl Engine {
         } else {
             src.labels.take_next()
         };
+        let speaker = src.labels.speaker().map(str::to_owned);
         let (file, reference, end) = (src.name.clone(), src.reference, seg.end.min(src.pos));
         let index = self.labels.len();
         self.labels.push(label.clone());
@@ -65,7 +66,7 @@ impl Engine {
                     self.config.text_tables.clone(),
                 )?),
             };
-            let i = probe.push(label.as_deref(), &vectors.layers)?;
+            let i = probe.push_spoken(label.as_deref(), speaker.as_deref(), &vectors.layers)?;
             let infos = probe
                 .nearest(info.neighbour_layer, i, self.config.k)
                 .into_iter()

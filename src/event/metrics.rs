@@ -42,6 +42,25 @@ pub struct PairMeans {
     pub random: PairMean,
 }
 
+/// Word identity at one layer: how well the layer tells words apart, whoever says them
+/// (any label counts, in the lexicon or not; see [`crate::probe`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct WordIdentity {
+    /// Labelled tokens.
+    pub tokens: usize,
+    /// Distinct words among them.
+    pub words: usize,
+    /// Distinct named speakers; a token without one is its own speaker (leave-one-out).
+    pub speakers: usize,
+    /// Cosine silhouette with one cluster per word.
+    pub silhouette: Option<f64>,
+    /// Share of tokens whose nearest word centroid (cosine; centroids from other
+    /// speakers' tokens) is their own word.
+    pub top1: Option<f64>,
+    /// Tokens `top1` is measured on: those whose word has a token by another speaker.
+    pub top1_tokens: usize,
+}
+
 /// Everything the probe knows about one layer, now. A value that cannot be computed yet
 /// (too few labelled words, no word of a text table) is `None` (JSON `null`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -58,6 +77,8 @@ pub struct LayerMetrics {
     pub silhouette_semantic: Option<f64>,
     /// Cosine silhouette over the phonetic groups.
     pub silhouette_phonetic: Option<f64>,
+    /// Word identity: silhouette over word labels and cross-speaker nearest-centroid top-1.
+    pub word_identity: WordIdentity,
     /// Linear CKA with each text table (by table name), over the words it holds.
     pub cka: BTreeMap<String, Option<f64>>,
     /// Debiased linear CKA with each text table.

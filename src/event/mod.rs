@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use metrics::{LayerMetrics, PairMean, PairMeans, Relation};
+pub use metrics::{LayerMetrics, PairMean, PairMeans, Relation, WordIdentity};
 
 /// Everything the engine reports, in order.
 #[derive(Debug, Clone, Serialize)]

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::bank::{Bank, Neighbour, dot, top_k};
 use super::cka::cka_from_stats;
+use super::identity::Identity;
 use super::lexicon::{Lexicon, normalise};
 use super::pairs::PairKind;
 use super::silhouette::Silhouette;
@@ -16,19 +17,6 @@ mod cka_table;
 mod pair_sums;
 use cka_table::TableCka;
 use pair_sums::PairSum;
-
-impl PairMeans {
-    /// The entry for `kind`.
-    pub fn get(&self, kind: PairKind) -> PairMean {
-        match kind {
-            PairKind::SameWord => self.same_word,
-            PairKind::Synonym => self.synonym,
-            PairKind::NearHomophone => self.near_homophone,
-            PairKind::SameCategory => self.same_category,
-            PairKind::Random => self.random,
-        }
-    }
-}
 
 #[derive(Debug, Clone)]
 struct Token {
@@ -49,6 +37,7 @@ pub struct Probe {
     by_label: HashMap<String, Vec<usize>>,
     semantic: Silhouette,
     phonetic: Silhouette,
+    identity: Identity,
     cka: Vec<TableCka>,
     /// Per layer, per pair kind.
     pairs: Vec<[PairSum; 5]>,
@@ -106,6 +95,7 @@ impl Probe {
         Ok(Probe {
             semantic: Silhouette::new(lexicon.semantic_categories().len(), layers),
             phonetic: Silhouette::new(lexicon.phonetic_groups().len(), layers),
+            identity: Identity::new(layers),
             cka: tables
                 .iter()
                 .map(|_| TableCka {
@@ -136,6 +126,20 @@ impl Probe {
     /// [`Error::Config`] if the number of vectors or a width is wrong, or a value is NaN or
     /// infinite; the probe is then unchanged.
     pub fn push<V: AsRef<[f32]>>(&mut self, label: Option<&str>, vectors: &[V]) -> Result<usize> {
+        self.push_spoken(label, None, vectors)
+    }
+
+    /// As [`Probe::push`], for a word said by a known speaker (word identity then takes
+    /// its centroids from other speakers; unknown speakers are leave-one-out).
+    ///
+    /// # Errors
+    /// As [`Probe::push`].
+    pub fn push_spoken<V: AsRef<[f32]>>(
+        &mut self,
+        label: Option<&str>,
+        speaker: Option<&str>,
+        vectors: &[V],
+    ) -> Result<usize> {
         self.check(vectors)?;
         let i = self.bank.push(vectors);
         let label = label.map(normalise).filter(|l| !l.is_empty());
@@ -167,6 +171,10 @@ impl Probe {
         }
 
         if let Some(label) = &label {
+            let selfs: Vec<f64> = (0..self.layer_names.len())
+                .map(|l| f64::from(u8::from(self.bank.inv_norm(l, i) > 0.0)))
+                .collect();
+            self.identity.push(i, label, speaker, &self.cosines, &selfs);
             self.push_cka(i, label);
             self.push_pairs(i, label);
             self.by_label.entry(label.clone()).or_default().push(i);
@@ -214,6 +222,7 @@ impl Probe {
         self.by_label.clear();
         self.semantic.clear();
         self.phonetic.clear();
+        self.identity.clear();
         for t in &mut self.cka {
             t.members.clear();
             t.rows.clear();
@@ -365,6 +374,7 @@ impl Probe {
             phonetic_words: self.phonetic.len(),
             silhouette_semantic: self.semantic.score(layer),
             silhouette_phonetic: self.phonetic.score(layer),
+            word_identity: self.identity.metrics(layer),
             cka,
             cka_debiased,
             cka_words,

@@ -37,7 +37,11 @@
 //!   same_semantic_category }`, each `Option<bool>` (`None`: not known for a word).
 //! * [`Probe::metrics`]`() -> Vec<`[`LayerMetrics`]`>` per layer: `silhouette_semantic`,
 //!   `silhouette_phonetic`, `cka` / `cka_debiased` (by table name), word counts, and
-//!   `pairs` (mean cosine per [`PairKind`]). Anything not computable yet is `None`.
+//!   `pairs` (mean cosine per [`PairKind`]) and `word_identity` ([`WordIdentity`]:
+//!   silhouette over word labels, cross-speaker nearest-centroid top-1). Anything not
+//!   computable yet is `None`.
+//! * [`Probe::push_spoken`]`(label, speaker, vectors)`: as `push`, with the speaker when
+//!   known (word identity's centroids then come from other speakers).
 //!
 //! # Method
 //!
@@ -47,6 +51,8 @@
 //!   and a text table over the words the table holds (one row per token, in order).
 //! * Word pairs after Choi et al. 2024 ([`pairs::WordPairs`]): same word, synonym,
 //!   near-homophone, same category, random.
+//! * Word identity: silhouette with one cluster per word; nearest-centroid
+//!   top-1 with centroids from other speakers' tokens (leave-one-out without speakers).
 //! * Phonetic distance: Levenshtein over ARPAbet phones / longer length ([`phonetic`]).
 //!
 //! # Cost of one [`Probe::push`]
@@ -54,12 +60,13 @@
 //! With n words so far, layer widths dₗ and text-table widths dₜ: one dot product with
 //! every earlier word per layer, O(n·Σdₗ), plus O(n·dₜ) per text table holding the word
 //! and O(n) bookkeeping per layer for the silhouettes (per-word per-cluster distance
-//! sums), the CKA Gram sums and the pair sums. [`Probe::metrics`] costs
-//! O(n·(categories + groups)) per layer. Memory: the vectors (f32) plus
-//! 8·n·(categories + groups) bytes per layer.
+//! sums, and per-word cosine sums for word identity), the CKA Gram sums and the pair
+//! sums. [`Probe::metrics`] costs O(n·(categories + groups + words)) per layer. Memory:
+//! the vectors (f32) plus 8·n·(categories + groups + 2·words) bytes per layer.
 
 pub mod bank;
 pub mod cka;
+mod identity;
 mod incremental;
 pub mod lexicon;
 pub mod pairs;
@@ -67,7 +74,7 @@ pub mod phonetic;
 pub mod silhouette;
 pub mod table;
 
-pub use crate::event::{LayerMetrics, PairMean, PairMeans, Relation};
+pub use crate::event::{LayerMetrics, PairMean, PairMeans, Relation, WordIdentity};
 pub use bank::{Bank, Neighbour};
 pub use incremental::Probe;
 pub use lexicon::{Entry, Lexicon, NoPronunciation};

@@ -1,10 +1,12 @@
-//! A readable table: one row per word with its nearest neighbours under each encoder.
+//! A readable table: one row per word with its nearest neighbours under each encoder,
+//! then the summary with every encoder's per-layer metrics (the numbers of the JSON
+//! summary: silhouettes, word identity, CKA per text table, word-pair means).
 
 use std::io::Write;
 
 use super::{Flow, Sink, closed_pipe_stops};
-use crate::event::{Event, WordEvent};
-use crate::summary::Summary;
+use crate::event::{Event, LayerMetrics, WordEvent};
+use crate::summary::{EncoderSummary, Summary};
 
 /// Writes words as table rows.
 pub struct Table<W: Write> {
@@ -92,6 +94,95 @@ impl<W: Write> Table<W> {
         if s.dropped_samples > 0 {
             writeln!(self.out, "dropped samples: {}", s.dropped_samples)?;
         }
+        for (name, enc) in &s.encoders {
+            let layers: Vec<&LayerMetrics> = enc
+                .layers
+                .iter()
+                .filter_map(|l| s.metrics.get(name)?.get(l))
+                .collect();
+            if !layers.is_empty() {
+                self.encoder_metrics(name, enc, &layers)?;
+            }
+        }
         self.out.flush()
     }
+
+    /// One encoder's per-layer table: silhouettes, word identity and CKA, then the
+    /// word-pair means. `—`: not computable (too few labelled words, no table word).
+    fn encoder_metrics(
+        &mut self,
+        name: &str,
+        enc: &EncoderSummary,
+        layers: &[&LayerMetrics],
+    ) -> std::io::Result<()> {
+        let first = layers[0];
+        let id = first.word_identity;
+        writeln!(
+            self.out,
+            "\n{name} ({}): {} words, {} labelled as {} distinct, {} speakers{}",
+            if enc.grounded {
+                "grounded"
+            } else {
+                "ungrounded"
+            },
+            first.words,
+            id.tokens,
+            id.words,
+            id.speakers,
+            if id.speakers == 0 {
+                " (word top-1 leave-one-out)"
+            } else {
+                ""
+            }
+        )?;
+        let tables: Vec<&String> = first.cka.keys().collect();
+        let mut head = format!(
+            "  {:<12} {:>7} {:>7} {:>7} {:>6}",
+            "layer", "phon", "sem", "word", "top-1"
+        );
+        for t in &tables {
+            head.push_str(&format!(" {:>10}", format!("cka:{t}")));
+        }
+        writeln!(self.out, "{head}")?;
+        for l in layers {
+            let mut row = format!(
+                "  {:<12} {:>7} {:>7} {:>7} {:>6}",
+                l.layer,
+                num(l.silhouette_phonetic),
+                num(l.silhouette_semantic),
+                num(l.word_identity.silhouette),
+                l.word_identity
+                    .top1
+                    .map_or("—".into(), |t| format!("{:.1}%", t * 100.0)),
+            );
+            for t in &tables {
+                row.push_str(&format!(" {:>10}", num(l.cka.get(*t).copied().flatten())));
+            }
+            writeln!(self.out, "{row}")?;
+        }
+        writeln!(
+            self.out,
+            "  {:<12} {:>9} {:>9} {:>9} {:>9} {:>9}   (mean cosine of word pairs)",
+            "layer", "same word", "synonym", "homophone", "category", "random"
+        )?;
+        for l in layers {
+            let p = &l.pairs;
+            writeln!(
+                self.out,
+                "  {:<12} {:>9} {:>9} {:>9} {:>9} {:>9}",
+                l.layer,
+                num(p.same_word.mean),
+                num(p.synonym.mean),
+                num(p.near_homophone.mean),
+                num(p.same_category.mean),
+                num(p.random.mean)
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A metric to three decimals, `—` when not computable.
+fn num(v: Option<f64>) -> String {
+    v.map_or("—".into(), |v| format!("{v:.3}"))
 }

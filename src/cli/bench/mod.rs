@@ -92,11 +92,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     }
     let ort_failed = start_ort(&args, threads);
     let (clips, files) = load_inputs(&args)?;
-    let (mut engine, model_load_ms) = args
-        .engine
-        .clone()
-        .or_bundled_text_tables()
-        .build_timed(false)?;
+    let (mut engine, model_load_ms) = args.engine.build_timed(false)?;
     let rss_after_load_bytes = memory::rss_bytes();
     engine.record_stages();
 
@@ -204,10 +200,11 @@ fn load_inputs(args: &BenchArgs) -> anyhow::Result<(Vec<ClipSource>, Vec<String>
     } else {
         Pace::Fast
     };
+    let lexicon = args.engine.load_lexicon()?;
     let mut clips = Vec::new();
     for item in &expanded.items {
         let clip = wav::read(&item.path)?;
-        let labels = corpus::labels_for(item)?;
+        let labels = corpus::labels_for(item, corpus::NameLabels::InLexicon(&lexicon))?;
         clips.push(ClipSource::from_clip(&clip, pace).with_labels(labels));
     }
     if clips.is_empty() {

@@ -1,7 +1,21 @@
 //! The probe's word-pair sums: cosine similarity summed per layer and kind of pair.
 
 use super::Probe;
+use crate::event::{PairMean, PairMeans};
 use crate::probe::pairs::PairKind;
+
+impl PairMeans {
+    /// The entry for `kind`.
+    pub fn get(&self, kind: PairKind) -> PairMean {
+        match kind {
+            PairKind::SameWord => self.same_word,
+            PairKind::Synonym => self.synonym,
+            PairKind::NearHomophone => self.near_homophone,
+            PairKind::SameCategory => self.same_category,
+            PairKind::Random => self.random,
+        }
+    }
+}
 
 /// A running sum of cosines and the pairs counted.
 #[derive(Debug, Clone, Copy, Default)]

@@ -1,0 +1,269 @@
+//! Word identity per layer: how well a layer tells words apart, whoever says them.
+//!
+//! Two measures over the labelled tokens (any label, in the lexicon or not):
+//! * the cosine silhouette with one cluster per word (as [`super::silhouette_cosine`]);
+//! * nearest-centroid top-1: a token is given the word whose centroid — the mean of the
+//!   unit vectors of that word's tokens by *other* speakers — is most similar (cosine);
+//!   it counts when that is its own word. A token with no known speaker is its own
+//!   speaker, which makes this leave-one-out over tokens. Only tokens whose word has a
+//!   token by another speaker are scored; ties go to the word heard first.
+//!
+//! Kept incrementally from the cosines the probe computes anyway. With S_w the sum of the
+//! unit vectors of word w and S_ws that of speaker s's tokens of w, it holds per token and
+//! word the cosine sums P = x̂·S_w (without the token itself) and Q = x̂·S_ws(token) (its
+//! own speaker's other tokens; the centroid of the others is S_w − S_ws), per word ‖S_w‖²,
+//! and per (word, speaker) ‖S_ws‖² and S_w·S_ws: a push costs O(n) per layer (Q only
+//! for the speaker's own tokens), a read O(n·words) per layer, memory 8·n·words bytes
+//! per layer plus as much again for tokens of named speakers.
+
+use std::collections::HashMap;
+
+use crate::event::WordIdentity;
+
+/// Sums of one layer.
+#[derive(Debug, Clone, Default)]
+struct LayerSums {
+    /// Per token, per word: cosine sum with the word's other tokens.
+    p: Vec<Vec<f64>>,
+    /// Per token, per word: cosine sum with the word's other tokens by the same speaker
+    /// (empty while there are none).
+    q: Vec<Vec<f64>>,
+    /// Per word: ‖S_w‖².
+    word_sq: Vec<f64>,
+    /// Per (word, speaker) group: ‖S_ws‖².
+    group_sq: Vec<f64>,
+    /// Per group: S_w·S_ws.
+    group_cross: Vec<f64>,
+}
+
+/// Incremental word identity of every layer of one encoder.
+#[derive(Debug, Clone)]
+pub(crate) struct Identity {
+    word_ids: HashMap<String, usize>,
+    named: HashMap<String, usize>,
+    /// Per speaker id (named or one per anonymous token): its groups.
+    speaker_groups: Vec<Vec<usize>>,
+    /// Per token: probe index, word, speaker, group.
+    members: Vec<usize>,
+    word: Vec<usize>,
+    speaker: Vec<usize>,
+    group: Vec<usize>,
+    /// Per word: tokens, groups.
+    counts: Vec<usize>,
+    word_groups: Vec<Vec<usize>>,
+    /// Per group: (word, speaker) → id, its tokens.
+    group_ids: HashMap<(usize, usize), usize>,
+    group_count: Vec<usize>,
+    group_word: Vec<usize>,
+    /// Per group: its tokens (positions in `members`).
+    group_members: Vec<Vec<usize>>,
+    layers: Vec<LayerSums>,
+    /// Scratch: per group, the new token's cosine sum with it.
+    scratch: Vec<f64>,
+}
+
+impl Identity {
+    /// Empty, for `layers` layers.
+    pub(crate) fn new(layers: usize) -> Self {
+        Self {
+            word_ids: HashMap::new(),
+            named: HashMap::new(),
+            speaker_groups: Vec::new(),
+            members: Vec::new(),
+            word: Vec::new(),
+            speaker: Vec::new(),
+            group: Vec::new(),
+            counts: Vec::new(),
+            word_groups: Vec::new(),
+            group_ids: HashMap::new(),
+            group_count: Vec::new(),
+            group_word: Vec::new(),
+            group_members: Vec::new(),
+            layers: vec![LayerSums::default(); layers],
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Forgets every token.
+    pub(crate) fn clear(&mut self) {
+        *self = Self::new(self.layers.len());
+    }
+
+    /// Adds probe word `index`, labelled `label`, said by `speaker` (if known);
+    /// `cosines[l][j]` is its cosine with probe word j at layer l (every earlier j) and
+    /// `selfs[l]` its cosine with itself (1, or 0 for a zero vector).
+    pub(crate) fn push(
+        &mut self,
+        index: usize,
+        label: &str,
+        speaker: Option<&str>,
+        cosines: &[Vec<f64>],
+        selfs: &[f64],
+    ) {
+        let next = self.word_ids.len();
+        let w = *self.word_ids.entry(label.to_string()).or_insert(next);
+        if w == next {
+            self.counts.push(0);
+            self.word_groups.push(Vec::new());
+            self.layers.iter_mut().for_each(|s| s.word_sq.push(0.0));
+        }
+        let s = match speaker {
+            Some(name) => {
+                let next = self.speaker_groups.len();
+                *self.named.entry(name.to_string()).or_insert(next)
+            }
+            None => self.speaker_groups.len(),
+        };
+        if s == self.speaker_groups.len() {
+            self.speaker_groups.push(Vec::new());
+        }
+        let next = self.group_count.len();
+        let g = *self.group_ids.entry((w, s)).or_insert(next);
+        if g == next {
+            self.group_count.push(0);
+            self.group_word.push(w);
+            self.group_members.push(Vec::new());
+            self.word_groups[w].push(g);
+            self.speaker_groups[s].push(g);
+            self.scratch.push(0.0);
+            for sums in &mut self.layers {
+                sums.group_sq.push(0.0);
+                sums.group_cross.push(0.0);
+            }
+        }
+        let words = self.counts.len();
+        for (l, sums) in self.layers.iter_mut().enumerate() {
+            let row = &cosines[l];
+            let mut p_new = vec![0.0; words];
+            for k in 0..self.members.len() {
+                let c = row[self.members[k]];
+                let wk = self.word[k];
+                p_new[wk] += c;
+                bump(&mut sums.p[k], w, c);
+                if wk == w {
+                    self.scratch[self.group[k]] += c;
+                }
+            }
+            // The same speaker's earlier tokens (none for an unknown speaker).
+            let mut q_new = Vec::new();
+            for &h in &self.speaker_groups[s] {
+                for &k in &self.group_members[h] {
+                    let c = row[self.members[k]];
+                    bump(&mut q_new, self.group_word[h], c);
+                    bump(&mut sums.q[k], w, c);
+                }
+            }
+            let (e, pw) = (selfs[l], p_new[w]);
+            for &h in &self.word_groups[w] {
+                let gd = std::mem::take(&mut self.scratch[h]);
+                sums.group_cross[h] += gd;
+                if h == g {
+                    sums.group_cross[h] += pw + e;
+                    sums.group_sq[h] += 2.0 * gd + e;
+                }
+            }
+            sums.word_sq[w] += 2.0 * pw + e;
+            sums.p.push(p_new);
+            sums.q.push(q_new);
+        }
+        self.members.push(index);
+        self.word.push(w);
+        self.speaker.push(s);
+        self.group.push(g);
+        self.group_members[g].push(self.members.len() - 1);
+        self.counts[w] += 1;
+        self.group_count[g] += 1;
+    }
+
+    /// Word identity at `layer` now.
+    pub(crate) fn metrics(&self, layer: usize) -> WordIdentity {
+        let (top1, top1_tokens) = self.top1(layer);
+        WordIdentity {
+            tokens: self.members.len(),
+            words: self.counts.len(),
+            speakers: self.named.len(),
+            silhouette: self.silhouette(layer),
+            top1,
+            top1_tokens,
+        }
+    }
+
+    fn silhouette(&self, layer: usize) -> Option<f64> {
+        let m = self.members.len();
+        let words = self.counts.len();
+        if words < 2 || words >= m {
+            return None;
+        }
+        let p = &self.layers[layer].p;
+        let mut total = 0.0;
+        for (i, &c) in self.word.iter().enumerate() {
+            let own = self.counts[c];
+            if own < 2 {
+                continue; // s(i) = 0 for a cluster of one, as scikit-learn
+            }
+            let sum = |w: usize| p[i].get(w).copied().unwrap_or(0.0);
+            let a = ((own - 1) as f64 - sum(c)) / (own - 1) as f64;
+            let b = (0..words)
+                .filter(|&w| w != c)
+                .map(|w| (self.counts[w] as f64 - sum(w)) / self.counts[w] as f64)
+                .fold(f64::INFINITY, f64::min);
+            let denom = a.max(b);
+            if denom > 0.0 {
+                total += (b - a) / denom;
+            }
+        }
+        Some(total / m as f64)
+    }
+
+    /// Top-1 accuracy and the tokens it was measured on.
+    fn top1(&self, layer: usize) -> (Option<f64>, usize) {
+        let words = self.counts.len();
+        if words < 2 {
+            return (None, 0);
+        }
+        let sums = &self.layers[layer];
+        // Per word, for the token's speaker: ‖centroid sum‖² and tokens by others.
+        let mut norm_sq = sums.word_sq.clone();
+        let mut others = self.counts.clone();
+        let (mut right, mut scored) = (0, 0);
+        for i in 0..self.members.len() {
+            let c = self.word[i];
+            let groups = &self.speaker_groups[self.speaker[i]];
+            for &g in groups {
+                let w = self.group_word[g];
+                norm_sq[w] = sums.word_sq[w] - 2.0 * sums.group_cross[g] + sums.group_sq[g];
+                others[w] = self.counts[w] - self.group_count[g];
+            }
+            if others[c] > 0 {
+                scored += 1;
+                let best = (0..words)
+                    .filter(|&w| others[w] > 0 && norm_sq[w] > 0.0)
+                    .map(|w| {
+                        let at = |row: &[f64]| row.get(w).copied().unwrap_or(0.0);
+                        (w, (at(&sums.p[i]) - at(&sums.q[i])) / norm_sq[w].sqrt())
+                    })
+                    .fold(None, |best: Option<(usize, f64)>, (w, v)| match best {
+                        Some((_, b)) if b >= v => best,
+                        _ => Some((w, v)),
+                    });
+                if best.is_some_and(|(w, _)| w == c) {
+                    right += 1;
+                }
+            }
+            for &g in groups {
+                let w = self.group_word[g];
+                norm_sq[w] = sums.word_sq[w];
+                others[w] = self.counts[w];
+            }
+        }
+        ((scored > 0).then(|| right as f64 / scored as f64), scored)
+    }
+}
+
+/// Adds `c` to `row[w]`, growing the row for words first heard after it was made.
+fn bump(row: &mut Vec<f64>, w: usize, c: f64) {
+    if row.len() <= w {
+        row.resize(w + 1, 0.0);
+    }
+    row[w] += c;
+}

@@ -1,0 +1,159 @@
+//! What `groundprobe run` does for a newcomer without flags: CKA against the bundled text
+//! tables (off with `--text none`), a per-layer table at the end of table mode with the
+//! numbers of the JSON summary, labelling rules in `--help`, file-name labels only for
+//! lexicon words, and audio files found by content and by any-case extension.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn groundprobe() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_groundprobe"));
+    cmd.env("GROUNDPROBE_MODELS", common::models());
+    cmd
+}
+
+fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn summary(stdout: &str) -> Value {
+    serde_json::from_str(stdout.lines().last().unwrap()).unwrap()
+}
+
+fn digits(dir: &Path) -> Vec<PathBuf> {
+    ["george", "jackson", "theo"]
+        .iter()
+        .flat_map(|s| (0..4).map(move |d| format!("{d}_{s}_3.wav")))
+        .map(|f| dir.join(f))
+        .collect()
+}
+
+#[test]
+fn run_compares_with_the_bundled_text_tables_unless_told_none() {
+    let demo = common::models().join("demo/01_joe.wav");
+    let s = summary(&stdout_of(groundprobe().args(["run", "--json"]).arg(&demo)));
+    let m = &s["metrics"]["whisper-tiny-en"]["layer4_ln"];
+    for table in ["minilm_l6", "clip"] {
+        let cka = m["cka"][table]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{table}: {m}"));
+        assert!((0.0..=1.0).contains(&cka), "{table} {cka}");
+    }
+    let s = summary(&stdout_of(
+        groundprobe()
+            .args(["run", "--json", "--text", "none"])
+            .arg(&demo),
+    ));
+    let m = &s["metrics"]["whisper-tiny-en"]["layer4_ln"];
+    assert_eq!(m["cka"], serde_json::json!({}), "{m}");
+}
+
+#[test]
+fn table_mode_ends_with_the_per_layer_numbers_of_the_json_summary() {
+    let Some(dir) = common::fsdd() else { return };
+    let files = digits(&dir);
+    let args = [
+        "run",
+        "--lexicon",
+        "digits",
+        "--encoders",
+        "whisper-tiny-en",
+    ];
+    let table = stdout_of(groundprobe().args(args).args(&files));
+    let json = summary(&stdout_of(
+        groundprobe().args(args).arg("--json").args(&files),
+    ));
+    let header = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("layer") && l.contains("top-1"))
+        .unwrap_or_else(|| panic!("no per-layer table:\n{table}"));
+    for col in ["phon", "sem", "word", "top-1", "cka:clip", "cka:minilm_l6"] {
+        assert!(
+            header.split_whitespace().any(|c| c == col),
+            "{col}: {header}"
+        );
+    }
+    assert!(table.contains("same word"), "{table}");
+    let m = &json["metrics"]["whisper-tiny-en"]["layer4_ln"];
+    let row: Vec<&str> = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("layer4_ln ") && l.contains('%'))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let id = &m["word_identity"];
+    assert_eq!(row[3], format!("{:.3}", id["silhouette"].as_f64().unwrap()));
+    assert_eq!(
+        row[4],
+        format!("{:.1}%", id["top1"].as_f64().unwrap() * 100.0)
+    );
+    // Digits have no category or group, and the text tables hold no digit: shown as —.
+    assert_eq!(&row[1..3], ["—", "—"]);
+    assert_eq!(&row[5..], ["—", "—"]);
+    assert_eq!(id["speakers"], 3);
+}
+
+#[test]
+fn help_states_the_labelling_rules_in_order() {
+    let help = stdout_of(groundprobe().args(["run", "--help"]));
+    let at = |s: &str| {
+        help.find(s)
+            .unwrap_or_else(|| panic!("{s} missing:\n{help}"))
+    };
+    assert!(at("1. a transcript") < at("2. the file name"));
+    assert!(at("2. the file name") < at("3. the name of the folder"));
+    at("--label-from-name");
+    at("--quiet");
+    at("--text <NAME=PATH|none>");
+}
+
+#[cfg(unix)]
+#[test]
+fn file_name_labels_need_a_lexicon_word_and_audio_is_found_by_content() {
+    let Some(dir) = common::fsdd() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    // Links to real recordings under names a user might have (nothing is copied).
+    let link = |target: &str, name: &str| {
+        std::os::unix::fs::symlink(dir.join(target), tmp.path().join(name)).unwrap();
+    };
+    link("3_george_1.wav", "session_01.wav");
+    link("5_theo_2.wav", "5_theo_2.WAVE");
+    link("7_lucas_4.wav", "recording-without-extension");
+    let labels = |extra: &[&str]| -> Vec<Value> {
+        let out = stdout_of(
+            groundprobe()
+                .args(["run", "--json", "--lexicon", "digits", "--text", "none"])
+                .args(extra)
+                .arg(tmp.path()),
+        );
+        let words: Vec<Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let (words, _) = words.split_at(words.len() - 1);
+        words.iter().map(|w| w["label"].clone()).collect()
+    };
+    // Sorted: 5_theo_2.WAVE, recording-without-extension, session_01.wav.
+    assert_eq!(
+        labels(&[]),
+        [serde_json::json!("5"), Value::Null, Value::Null]
+    );
+    assert_eq!(
+        labels(&["--label-from-name"]),
+        [
+            serde_json::json!("5"),
+            Value::Null,
+            serde_json::json!("session")
+        ]
+    );
+}
