@@ -68,7 +68,8 @@ pub struct Expanded {
     pub duplicates: Vec<PathBuf>,
 }
 
-/// Expands files and folders (recursively, `*.wav`, sorted) into items. Symbolic links
+/// Expands files and folders (recursively, `*.wav`, sorted) into items; `-` is standard
+/// input. Symbolic links
 /// are followed but no folder is entered twice (no loops), and every file is taken once
 /// by its canonical path; a bad path is reported and the others still expand.
 pub fn expand(paths: &[PathBuf]) -> Expanded {
@@ -76,6 +77,18 @@ pub fn expand(paths: &[PathBuf]) -> Expanded {
     let mut seen_files = HashSet::new();
     let mut seen_dirs = HashSet::new();
     for p in paths {
+        if p.as_os_str() == wav::STDIN {
+            // Standard input: one stream, taken once.
+            if seen_files.insert(p.clone()) {
+                out.items.push(Item {
+                    path: p.clone(),
+                    root: None,
+                });
+            } else {
+                out.duplicates.push(p.clone());
+            }
+            continue;
+        }
         let meta = match std::fs::metadata(p) {
             Ok(m) => m,
             Err(e) => {

@@ -10,7 +10,7 @@ use groundprobe::audio::wav;
 use groundprobe::corpus::{self, NameLabels};
 use groundprobe::driver::{Control, Driver, Ended};
 use groundprobe::sink::{JsonLines, Sink, Table};
-use groundprobe::source::{ClipSource, Pace};
+use groundprobe::source::FileSource;
 
 use super::EngineArgs;
 use super::progress::{AudioProgress, Progress};
@@ -109,11 +109,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Decodes one file and plays it through the driver with its labels.
+/// Streams one file through the driver with its labels, decoding it chunk by chunk (flat
+/// memory however long it is). A file that turns out bad part-way keeps the words found
+/// before the fault and is reported as failed.
 fn play_file(driver: &mut Driver, item: &corpus::Item, names: NameLabels) -> anyhow::Result<Ended> {
-    let clip = wav::read(&item.path)?;
+    let stream = wav::WavStream::open(&item.path)?;
     let labels = corpus::labels_for(item, names)?;
-    let mut source = ClipSource::from_clip(&clip, Pace::Fast).with_labels(labels);
+    let mut source = FileSource::new(stream).with_labels(labels);
     Ok(driver.play(&mut source)?)
 }
 

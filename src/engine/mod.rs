@@ -4,10 +4,12 @@
 //! its events to a sink.
 //!
 //! One file per concern: [`config`] (settings), [`history`] (the current source's sample
-//! window), [`segment`] (words from VAD frames), [`encode`] (every encoder on a word) and
+//! window), [`segment`] (words from VAD frames), [`encode`] (every encoder on a word),
+//! `clearing` (clear and undo) and
 //! `assemble` (the probe update and the events of a word).
 
 mod assemble;
+mod clearing;
 pub mod config;
 pub mod encode;
 pub mod history;
@@ -145,10 +147,16 @@ impl Engine {
 
     /// Per encoder, the probe's per-layer metrics over the words so far.
     pub fn metrics(&self) -> BTreeMap<String, Vec<LayerMetrics>> {
-        self.infos
-            .iter()
-            .zip(&self.probes)
-            .filter_map(|(e, p)| Some((e.name.clone(), p.as_ref()?.metrics())))
+        self.metrics_with(Probe::metrics)
+    }
+
+    fn metrics_with(
+        &self,
+        f: fn(&Probe) -> Vec<LayerMetrics>,
+    ) -> BTreeMap<String, Vec<LayerMetrics>> {
+        let probes = self.infos.iter().zip(&self.probes);
+        probes
+            .filter_map(|(e, p)| Some((e.name.clone(), f(p.as_ref()?))))
             .collect()
     }
 
@@ -179,30 +187,8 @@ impl Engine {
         self.stats.repaired_samples += samples;
     }
 
-    /// Forgets every session word; the reference bank stays (restored without
-    /// re-encoding), as do models, settings and the prompt position. The words forgotten
-    /// are kept for [`Engine::undo_clear`].
-    pub fn clear(&mut self) {
-        let forgotten = self.words_from(0);
-        let reference = std::mem::take(&mut self.reference);
-        self.refill(&reference);
-        self.cleared = Some((forgotten, reference.len()));
-        self.reference = reference;
-    }
-
-    /// Undoes the last clear: the words it forgot come back in their order (without
-    /// re-encoding), followed by the words said since, numbered on from them. Returns
-    /// false when there is no clear to undo.
-    pub fn undo_clear(&mut self) -> bool {
-        let Some((mut words, kept)) = self.cleared.take() else {
-            return false;
-        };
-        words.extend(self.words_from(kept));
-        self.refill(&words);
-        true
-    }
-
-    /// The probe's metrics now, as the event sent after every word.
+    /// The probe's metrics now, as the event sent after every word (word identity's
+    /// O(n·words) scores are left to [`Engine::metrics`] and the summary).
     pub fn metrics_event(&self) -> Event {
         Event::Metrics(Box::new(MetricsEvent {
             words: self.labels.len(),
@@ -212,43 +198,8 @@ impl Engine {
                 .iter()
                 .map(|t| t.name().to_string())
                 .collect(),
-            encoders: self.metrics(),
+            encoders: self.metrics_with(Probe::live_metrics),
         }))
-    }
-
-    /// Words `from..` with their vectors as the probes hold them.
-    fn words_from(&self, from: usize) -> Vec<ReferenceWord> {
-        (from..self.labels.len())
-            .map(|i| ReferenceWord {
-                label: self.labels[i].clone(),
-                vectors: self
-                    .probes
-                    .iter()
-                    .map(|p| WordVectors {
-                        layers: p.as_ref().map_or_else(Vec::new, |p| {
-                            (0..p.layer_names().len())
-                                .map(|l| p.bank().vector(l, i).to_vec())
-                                .collect()
-                        }),
-                    })
-                    .collect(),
-            })
-            .collect()
-    }
-
-    /// Empties the probes and the word list, then takes `words` in order.
-    fn refill(&mut self, words: &[ReferenceWord]) {
-        self.probes.iter_mut().flatten().for_each(Probe::clear);
-        self.labels.clear();
-        for word in words {
-            for (probe, v) in self.probes.iter_mut().zip(&word.vectors) {
-                if let Some(p) = probe.as_mut() {
-                    // The probe took these vectors before, so their widths match.
-                    let _ = p.push(word.label.as_deref(), &v.layers);
-                }
-            }
-            self.labels.push(word.label.clone());
-        }
     }
 
     /// Starts a new source: voice activity and segmentation restart, words stay.

@@ -176,13 +176,14 @@ impl Identity {
     }
 
     /// Word identity at `layer` now.
-    pub(crate) fn metrics(&self, layer: usize) -> WordIdentity {
-        let (top1, top1_tokens) = self.top1(layer);
+    /// The counts, and with `scores` the silhouette and top-1 (O(n·words)).
+    pub(crate) fn metrics(&self, layer: usize, scores: bool) -> WordIdentity {
+        let (top1, top1_tokens) = if scores { self.top1(layer) } else { (None, 0) };
         WordIdentity {
             tokens: self.members.len(),
             words: self.counts.len(),
             speakers: self.named.len(),
-            silhouette: self.silhouette(layer),
+            silhouette: scores.then(|| self.silhouette(layer)).flatten(),
             top1,
             top1_tokens,
         }

@@ -338,18 +338,26 @@ impl Probe {
         }
     }
 
-    /// The metrics of every layer, now. O(n·(categories + groups)) per layer.
+    /// The metrics of every layer, now. O(n·(categories + groups + words)) per layer.
     pub fn metrics(&self) -> Vec<LayerMetrics> {
         (0..self.layer_names.len())
-            .map(|l| self.layer_metrics(l))
+            .map(|l| self.layer_metrics(l, true))
             .collect()
     }
 
-    /// The metrics of one layer, now.
+    /// As [`Probe::metrics`] but word identity's silhouette and top-1 left out (`None`):
+    /// O(n·(categories + groups)) per layer, for a view refreshed after every word.
+    pub fn live_metrics(&self) -> Vec<LayerMetrics> {
+        (0..self.layer_names.len())
+            .map(|l| self.layer_metrics(l, false))
+            .collect()
+    }
+
+    /// The metrics of one layer, now (word identity's O(n·words) scores if `identity`).
     ///
     /// # Panics
     /// If `layer` is out of range.
-    pub fn layer_metrics(&self, layer: usize) -> LayerMetrics {
+    pub fn layer_metrics(&self, layer: usize, identity: bool) -> LayerMetrics {
         let mut cka = BTreeMap::new();
         let mut cka_debiased = BTreeMap::new();
         let mut cka_words = BTreeMap::new();
@@ -374,7 +382,7 @@ impl Probe {
             phonetic_words: self.phonetic.len(),
             silhouette_semantic: self.semantic.score(layer),
             silhouette_phonetic: self.phonetic.score(layer),
-            word_identity: self.identity.metrics(layer),
+            word_identity: self.identity.metrics(layer, identity),
             cka,
             cka_debiased,
             cka_words,

@@ -3,7 +3,7 @@
 
 use super::{Pull, Source};
 use crate::audio::wav::WavStream;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::event::SourceInfo;
 use crate::labels::Labels;
 
@@ -57,12 +57,18 @@ impl Source for FileSource {
     /// Decodes the next `buf.len()` frames (fewer at the end).
     ///
     /// # Errors
-    /// The stream's: a non-finite sample, data ending before its declared length (after
+    /// [`Error::BadAudio`] for a stream with no samples at all; the stream's: a non-finite sample, data ending before its declared length (after
     /// the frames that were there), or a read error — each naming the file.
     fn pull(&mut self, buf: &mut [f32]) -> Result<Pull> {
         self.chunk.clear();
         let n = self.stream.read(&mut self.chunk, buf.len())?;
         if n == 0 {
+            if self.stream.frames_read() == 0 {
+                return Err(Error::BadAudio {
+                    path: self.stream.path().to_path_buf(),
+                    reason: "contains no samples".into(),
+                });
+            }
             return Ok(Pull::End);
         }
         buf[..n].copy_from_slice(&self.chunk[..n]);
