@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cargo fmt --all -- --check
-cargo clippy --release --all-targets --features mic -- -D warnings
+# With `ort` too: the onnxruntime comparison (loaded at run time) is linted, never downloaded.
+cargo clippy --release --all-targets --features mic,ort -- -D warnings
 # The library builds without the terminal UI (no ratatui/crossterm).
 cargo check --release --lib --no-default-features
 RUSTDOCFLAGS="-D warnings" cargo doc --release --no-deps --quiet

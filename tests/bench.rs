@@ -14,6 +14,8 @@ use serde_json::Value;
 fn groundprobe() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_groundprobe"));
     cmd.env("GROUNDPROBE_MODELS", common::models());
+    // Only the onnxruntime tests give it the library, on their command line.
+    cmd.env_remove("GROUNDPROBE_ORT_LIB");
     cmd
 }
 
@@ -239,4 +241,52 @@ fn a_bad_report_is_named_once_and_fails() {
         assert_eq!(err.matches(name).count(), 1, "{err}");
         assert!(err.contains(says), "{err}");
     }
+}
+
+/// onnxruntime beside tract (feature `ort`, library from $GROUNDPROBE_ORT_LIB, e.g. the
+/// PyPI wheel's `onnxruntime/capi/libonnxruntime.so.*`): every model gets a ratio.
+#[cfg(feature = "ort")]
+#[test]
+fn onnxruntime_runs_beside_tract_on_the_same_inputs() {
+    let Ok(lib) = std::env::var("GROUNDPROBE_ORT_LIB") else {
+        eprintln!("SKIPPED: GROUNDPROBE_ORT_LIB is not set (see README, Benchmark on your board)");
+        return;
+    };
+    let (v, _) = run_json(&["--json", "--words", "5", "--ort-lib", &lib]);
+    let ratios = v["ort_ratio"].as_object().expect("ratios with a library");
+    let mut models: Vec<&str> = ratios.keys().map(String::as_str).collect();
+    models.sort_unstable();
+    assert_eq!(
+        models,
+        ["silero-vad", "whisper-grounded", "whisper-tiny-en"]
+    );
+    assert!(ratios.values().all(|r| r.as_f64().unwrap() > 0.0));
+    // Five words: five encoder and head runs each, one VAD run per frame.
+    let note = v["ort_note"].as_str().unwrap();
+    assert!(note.contains("whisper-tiny-en: 5 runs"), "{note}");
+    let frames = v["stages"]["vad"]["count"].as_u64().unwrap();
+    assert!(
+        note.contains(&format!("silero-vad: {frames} runs")),
+        "{note}"
+    );
+}
+
+#[cfg(feature = "ort")]
+#[test]
+fn a_missing_onnxruntime_library_is_a_note_not_a_failure() {
+    let (v, stderr) = run_json(&[
+        "--json",
+        "--words",
+        "2",
+        "--ort-lib",
+        "/nonexistent/libonnxruntime.so",
+    ]);
+    assert!(v["ort_ratio"].is_null());
+    assert!(
+        v["ort_note"]
+            .as_str()
+            .unwrap()
+            .contains("/nonexistent/libonnxruntime.so")
+    );
+    assert_eq!(stderr.matches("libonnxruntime.so").count(), 1, "{stderr}");
 }

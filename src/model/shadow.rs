@@ -37,7 +37,15 @@ struct Shadow {
 /// # Errors
 /// A message naming the library when it cannot be loaded.
 pub fn enable(lib: &Path, threads: usize) -> Result<(), String> {
-    let named = |e: &dyn std::fmt::Display| format!("{}: {e}", lib.display());
+    // Named once: onnxruntime's loader often names the file itself.
+    let named = |e: &dyn std::fmt::Display| {
+        let e = e.to_string();
+        if e.contains(&*lib.to_string_lossy()) {
+            e
+        } else {
+            format!("{}: {e}", lib.display())
+        }
+    };
     let builder = ort::init_from(lib).map_err(|e| named(&e))?;
     let env = builder.build().map_err(|e| named(&e))?;
     *SHADOW.lock().map_err(|e| e.to_string())? = Some(Shadow {
