@@ -13,6 +13,7 @@ use groundprobe::timing::StageTimes;
 /// Stage names of the sink's own timings.
 pub const SERIALISE: &str = "serialise";
 /// One UI frame drawn off-screen.
+#[cfg(feature = "ui")]
 pub const UI_FRAME: &str = "ui_frame";
 
 /// Times the outputs' work per event and counts words up to a limit.
