@@ -30,11 +30,6 @@ impl FileSource {
         self.labels = labels;
         self
     }
-
-    /// Samples at or beyond full scale so far (per channel, before mixing).
-    pub fn clipped(&self) -> u64 {
-        self.stream.clipped()
-    }
 }
 
 impl Source for FileSource {
