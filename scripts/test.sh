@@ -4,14 +4,20 @@
 # its code is checked too), and the whole test suite on real audio and real models.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-cargo fmt --all -- --check
+# Each step says how long it took (CI must stay under 30 minutes on 2 cores).
+step() {
+    local start=$SECONDS
+    "$@"
+    echo "test.sh: '$*' took $((SECONDS - start)) s" >&2
+}
+step scripts/install-deps.sh
+step cargo fmt --all -- --check
 # With `ort` too: the onnxruntime comparison (loaded at run time) is linted, never downloaded.
-cargo clippy --release --all-targets --features mic,ort -- -D warnings
+step cargo clippy --release --all-targets --features mic,ort -- -D warnings
 # The library builds without the terminal UI (no ratatui/crossterm).
-cargo check --release --lib --no-default-features
-RUSTDOCFLAGS="-D warnings" cargo doc --release --no-deps --quiet
-cargo test --release
+step cargo check --release --lib --no-default-features
+RUSTDOCFLAGS="-D warnings" step cargo doc --release --no-deps --quiet
+step cargo test --release
 # Raspberry Pi targets: cross-built, model-output tests under qemu-user (README "Raspberry Pi").
-scripts/cross-test aarch64-unknown-linux-gnu --ci
-scripts/cross-test armv7-unknown-linux-gnueabihf --ci
+step scripts/cross-test aarch64-unknown-linux-gnu --ci
+step scripts/cross-test armv7-unknown-linux-gnueabihf --ci
