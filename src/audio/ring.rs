@@ -11,9 +11,10 @@ use std::time::Duration;
 use ringbuf::traits::{Consumer, Observer, Producer, Split};
 use ringbuf::{HeapCons, HeapProd, HeapRb};
 
-/// State shared by both ends: overrun count and end-of-stream flag.
+/// State shared by both ends: samples offered, overrun count and end-of-stream flag.
 #[derive(Debug, Default)]
 struct Shared {
+    offered: AtomicU64,
     dropped: AtomicU64,
     closed: AtomicBool,
 }
@@ -59,6 +60,9 @@ impl RingWriter {
     /// no allocation, lock, system call or panic.
     #[inline]
     pub fn push(&mut self, samples: &[f32]) -> usize {
+        self.shared
+            .offered
+            .fetch_add(samples.len() as u64, Ordering::Relaxed);
         let n = self.prod.push_slice(samples);
         if n < samples.len() {
             self.shared
@@ -112,6 +116,12 @@ impl RingReader {
     pub fn dropped(&self) -> u64 {
         self.shared.dropped.load(Ordering::Relaxed)
     }
+
+    /// Samples offered to [`RingWriter::push`] so far, kept or dropped: how fast the
+    /// producer delivers, whatever the reader does.
+    pub fn offered(&self) -> u64 {
+        self.shared.offered.load(Ordering::Relaxed)
+    }
 }
 
 #[cfg(test)]
@@ -124,6 +134,7 @@ mod tests {
         assert_eq!(w.push(&[1.0; 5]), 5);
         assert_eq!(w.push(&[2.0; 5]), 3);
         assert_eq!(r.dropped(), 2);
+        assert_eq!(r.offered(), 10);
         let mut buf = [0.0; 16];
         assert_eq!(r.pop(&mut buf), Popped::Samples(8));
         assert_eq!(&buf[..8], &[1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 2.0]);

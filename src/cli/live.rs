@@ -62,6 +62,21 @@ pub struct LiveArgs {
     /// ends the session), as `run --json` prints them.
     #[arg(long)]
     json: bool,
+    /// Capture at this sample rate (default: the device's; `groundprobe devices --all`
+    /// lists what it supports).
+    #[arg(long, value_name = "HZ")]
+    capture_rate: Option<u32>,
+    /// Capture this many interleaved channels, mixed to mono (default: the device's).
+    #[arg(long, value_name = "N")]
+    capture_channels: Option<u16>,
+    /// Capture in this sample format: s16, u16, s32 or f32 (ALSA names such as S16_LE
+    /// too; default: the device's).
+    #[arg(long, value_name = "FORMAT")]
+    capture_format: Option<String>,
+    /// Test hook (with --json): wait this long after each word, as a slow engine would (the device keeps
+    /// delivering; what the ring cannot hold is counted as dropped).
+    #[arg(long, value_name = "MS", hide = true)]
+    word_delay_ms: Option<u64>,
     #[command(flatten)]
     engine: EngineArgs,
 }
@@ -95,6 +110,12 @@ pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
         args.free,
         &args.engine,
         args.json,
+        (
+            args.capture_rate,
+            args.capture_channels,
+            &args.capture_format,
+        ),
+        args.word_delay_ms,
         DEFAULT_PROMPTS,
     );
     anyhow::bail!("{NO_MIC_SUPPORT}")
@@ -116,8 +137,14 @@ mod imp {
     use groundprobe::engine::Engine;
     use groundprobe::labels::Labels;
     use groundprobe::sink::JsonLines;
+    use std::time::Duration;
+
+    use groundprobe::audio::mic::CaptureRequest;
+    use groundprobe::event::Event;
+    use groundprobe::sink::{Flow, Sink};
     use groundprobe::source::mic::MicSource;
     use groundprobe::source::{ClipSource, Pace};
+    use groundprobe::summary::Summary;
 
     use super::{DEFAULT_PROMPTS, LiveArgs, read_prompts};
     use crate::cli::signals::Signals;
@@ -153,9 +180,20 @@ mod imp {
         } else {
             Labels::Prompted
         };
-        let mic = MicSource::open(args.device.as_deref(), labels)?;
+        let want = CaptureRequest {
+            rate: args.capture_rate,
+            channels: args.capture_channels,
+            format: args
+                .capture_format
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(|e: String| anyhow::anyhow!("--capture-format: {e}"))?,
+        };
+        let mic = MicSource::open(args.device.as_deref(), want, labels)?;
         if args.json {
-            return headless(engine, reference, mic);
+            let delay = std::time::Duration::from_millis(args.word_delay_ms.unwrap_or(0));
+            return headless(engine, reference, mic, delay);
         }
         interactive(&args, engine, reference, mic, prompts)
     }
@@ -179,15 +217,40 @@ mod imp {
         mut engine: Engine,
         reference: Vec<ClipSource>,
         mut mic: MicSource,
+        word_delay: Duration,
     ) -> anyhow::Result<ExitCode> {
         let started = std::time::Instant::now();
         let signals = Signals::install()?;
         let control = Control::new(signals.stop.clone());
-        let mut sink = JsonLines::new(std::io::stdout().lock());
+        let mut sink = Slowed {
+            inner: JsonLines::new(std::io::stdout().lock()),
+            word_delay,
+        };
         let mut driver = Driver::new(&mut engine, &mut sink, &control);
         session(&mut driver, reference, &mut mic)?;
         driver.finish(started.elapsed().as_secs_f64(), Vec::new())?;
         Ok(signals.exit_code().unwrap_or(ExitCode::SUCCESS))
+    }
+
+    /// A sink that waits after each word (the `--word-delay-ms` test hook).
+    struct Slowed<S> {
+        inner: S,
+        word_delay: Duration,
+    }
+
+    impl<S: Sink> Sink for Slowed<S> {
+        fn event(&mut self, event: Event) -> std::io::Result<Flow> {
+            let word = matches!(event, Event::Word(_));
+            let flow = self.inner.event(event)?;
+            if word && !self.word_delay.is_zero() {
+                std::thread::sleep(self.word_delay);
+            }
+            Ok(flow)
+        }
+
+        fn finish(&mut self, summary: &Summary) -> std::io::Result<()> {
+            self.inner.finish(summary)
+        }
     }
 
     #[cfg(not(feature = "ui"))]
@@ -211,7 +274,6 @@ mod imp {
     ) -> anyhow::Result<ExitCode> {
         use groundprobe::driver::thread;
         use groundprobe::ui::{self, App, Mode};
-        use std::time::Duration;
 
         let d = mic.device().clone();
         let mode = if args.free {

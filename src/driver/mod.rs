@@ -185,6 +185,7 @@ impl<'a> Driver<'a> {
                         resampler = self.begin(source)?;
                     }
                 }
+                Pull::Status(status) => self.events.push(Event::Device(status)),
                 Pull::End => break Ended::Finished,
             }
             let dropped = source.dropped();

@@ -1,4 +1,5 @@
-//! JSON lines: one line per word, then one summary line.
+//! JSON lines: one line per word (and per device change, in a live session), then one
+//! summary line.
 
 use std::io::Write;
 
@@ -26,17 +27,23 @@ impl<W: Write> JsonLines<W> {
 }
 
 impl<W: Write> Sink for JsonLines<W> {
-    /// Writes a word event (other events are for live views and are skipped).
+    /// Writes a word event and a device change (stalled, lost, too fast, back); other
+    /// events are for live views and are skipped.
     fn event(&mut self, event: Event) -> std::io::Result<Flow> {
-        if let Event::Word(w) = event {
-            let mut line = serde_json::to_value(w.as_ref()).map_err(std::io::Error::other)?;
-            line.as_object_mut()
-                .map(|o| o.insert("type".into(), "word".into()));
-            if let Err(e) = self.write_line(&line) {
-                return closed_pipe_stops(e);
+        let written = match &event {
+            Event::Word(w) => {
+                let mut line = serde_json::to_value(w.as_ref()).map_err(std::io::Error::other)?;
+                line.as_object_mut()
+                    .map(|o| o.insert("type".into(), "word".into()));
+                self.write_line(&line)
             }
+            Event::Device(_) => self.write_line(&event),
+            _ => Ok(()),
+        };
+        match written {
+            Err(e) => closed_pipe_stops(e),
+            Ok(()) => Ok(Flow::Continue),
         }
-        Ok(Flow::Continue)
     }
 
     /// Writes the summary line and flushes (a closed pipe is not an error).

@@ -169,7 +169,7 @@ mod tests {
                 Pull::Samples(n) => out.extend_from_slice(&buf[..n]),
                 Pull::Wait(d) => std::thread::sleep(d),
                 Pull::End => return out,
-                Pull::Device(_) => unreachable!("clips have no device"),
+                Pull::Device(_) | Pull::Status(_) => unreachable!("clips have no device"),
             }
         }
     }

@@ -27,6 +27,9 @@ pub enum Pull {
     /// The device failed (`ok: false`) or came back (`ok: true`: a new stream, perhaps at
     /// another rate — read [`Source::info`] again).
     Device(DeviceStatus),
+    /// News about the same stream (stalled, flowing again, too fast, paced again): reported,
+    /// and the stream goes on.
+    Status(DeviceStatus),
     /// No more audio.
     End,
 }

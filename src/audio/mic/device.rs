@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{ErrorKind, SampleFormat, SizedSample};
 
+use super::config::{self, CaptureRequest};
 use super::mixer::{InputSample, MonoMixer};
 use super::reconnect::MicError;
 use crate::audio::ring::RingWriter;
@@ -53,7 +54,6 @@ impl Mic {
     }
 }
 
-/// A device's short identifier (e.g. `hw:1,0`) and its description.
 impl super::reconnect::Capture for Mic {
     fn is_lost(&self) -> bool {
         Mic::is_lost(self)
@@ -66,6 +66,7 @@ impl super::reconnect::Capture for Mic {
     }
 }
 
+/// A device's short identifier (e.g. `hw:1,0`) and its description.
 fn describe(d: &cpal::Device) -> (String, String) {
     let id = d.id().map(|i| i.id().to_string()).unwrap_or_default();
     let desc = d
@@ -86,17 +87,44 @@ fn mic_error(reason: impl Into<String>) -> MicError {
     MicError(reason.into())
 }
 
-/// The input devices of the default host: (identifier, description) each; empty when
-/// there are none.
+/// An input device and what it can capture.
+#[derive(Debug, Clone)]
+pub struct DeviceInfo {
+    /// Short identifier (e.g. `hw:1,0`), what `--device` takes.
+    pub id: String,
+    /// Description from the host.
+    pub description: String,
+    /// The default input configuration (`48000 Hz, 2 ch, i16`), or why there is none.
+    pub default: std::result::Result<String, String>,
+    /// Every supported configuration range (`i16 2 ch 8000–96000 Hz`).
+    pub ranges: Vec<String>,
+}
+
+/// The input devices of the default host with their capabilities; empty when there are
+/// none.
 ///
 /// # Errors
 /// [`MicError`] when the host cannot list its devices.
-pub fn input_devices() -> Result<Vec<(String, String)>> {
+pub fn input_devices() -> Result<Vec<DeviceInfo>> {
     let host = cpal::default_host();
     let devices = host
         .input_devices()
         .map_err(|e| mic_error(format!("cannot list input devices: {e}")))?;
-    Ok(devices.map(|d| describe(&d)).collect())
+    Ok(devices
+        .map(|d| {
+            let (id, description) = describe(&d);
+            let (default, ranges) = match config::capabilities(&d, &device_name(&d)) {
+                Ok((default, ranges)) => (Ok(default), ranges),
+                Err(e) => (Err(e.0), Vec::new()),
+            };
+            DeviceInfo {
+                id,
+                description,
+                default,
+                ranges,
+            }
+        })
+        .collect())
 }
 
 fn find_device(name: Option<&str>) -> Result<cpal::Device> {
@@ -141,19 +169,16 @@ fn find_device(name: Option<&str>) -> Result<cpal::Device> {
 }
 
 /// Opens an input device (by exact name or case-insensitive substring; `None` = the
-/// default) and starts streaming mono samples at its native rate into `writer`.
+/// default) with the configuration `want` asks for (the device's default where it is
+/// silent) and starts streaming mono samples at its native rate into `writer`.
 ///
 /// # Errors
-/// [`MicError`] when there is no such device, its format is unsupported, or the
-/// stream cannot start.
-pub fn open(name: Option<&str>, writer: RingWriter) -> Result<Mic> {
+/// [`MicError`] when there is no such device, it cannot capture what was asked, its
+/// format is unsupported, or the stream cannot start.
+pub fn open(name: Option<&str>, want: &CaptureRequest, writer: RingWriter) -> Result<Mic> {
     let device = find_device(name)?;
     let dev_name = device_name(&device);
-    let supported = device
-        .default_input_config()
-        .map_err(|e| mic_error(format!("{dev_name}: no usable input configuration: {e}")))?;
-    let format = supported.sample_format();
-    let config = supported.config();
+    let (format, config) = config::choose(&device, &dev_name, want)?;
     let lost = Arc::new(AtomicBool::new(false));
     let xruns = Arc::new(AtomicU64::new(0));
     let stream = match format {
