@@ -100,14 +100,16 @@ fn frames_are_mixed_to_mono_in_full_scale_floats() {
         0.0,
         -1.0,
         65_535.0 / 32_768.0 - 1.0,
-        0.0,
+        f32::NAN,
         0.25,
-        0.0,
+        f32::INFINITY,
         1.0,
     ];
     assert_eq!(n, want.len());
+    // Non-finite samples pass through: the driver repairs and counts them (engine_seams).
     for (got, want) in buf[..n].iter().zip(want) {
-        assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+        let same = (got.is_nan() && want.is_nan()) || got == &want || (got - want).abs() < 1e-6;
+        assert!(same, "{got} vs {want}");
     }
     assert_eq!(MonoMixer::new(0).channels(), 1);
 }

@@ -227,9 +227,23 @@ mod imp {
             word_delay,
         };
         let mut driver = Driver::new(&mut engine, &mut sink, &control);
-        session(&mut driver, reference, &mut mic)?;
-        driver.finish(started.elapsed().as_secs_f64(), Vec::new())?;
+        let played = session(&mut driver, reference, &mut mic);
+        let finished = driver.finish(started.elapsed().as_secs_f64(), Vec::new());
+        release(mic);
+        played?;
+        finished?;
         Ok(signals.exit_code().unwrap_or(ExitCode::SUCCESS))
+    }
+
+    /// Stops the capture, waiting at most a second: a stalled device can block its capture
+    /// thread in a read that never returns, and Ctrl-C must still end the session.
+    fn release(mic: MicSource) {
+        let (done, wait) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            drop(mic);
+            let _ = done.send(());
+        });
+        let _ = wait.recv_timeout(Duration::from_secs(1));
     }
 
     /// A sink that waits after each word (the `--word-delay-ms` test hook).

@@ -67,7 +67,8 @@ impl MonoMixer {
 
     /// Mixes interleaved `data` to mono and pushes it into `writer` in blocks; returns the
     /// number of mono samples the ring refused (also counted by the ring as dropped).
-    /// Non-finite samples become silence; a trailing partial frame is ignored.
+    /// Non-finite samples pass through (the driver repairs and counts them where they
+    /// enter the engine); a trailing partial frame is ignored.
     ///
     /// Real-time safe: no allocation, lock, log, panic or system call.
     #[inline]
@@ -79,7 +80,6 @@ impl MonoMixer {
                 sum += s.to_f32();
             }
             let mono = sum * self.scale;
-            let mono = if mono.is_finite() { mono } else { 0.0 };
             // Cannot fail: the block is flushed as soon as it is full.
             let _ = self.block.push(mono);
             if self.block.is_full() {

@@ -77,14 +77,15 @@ impl Pacing {
     }
 
     /// Of `dropped` samples the ring dropped so far, those a slow reader lost: the drops
-    /// of too-fast audio are not counted.
+    /// of too-fast audio are not counted, and those of the current window only once it
+    /// is seen to be paced (at most [`WINDOW`] later), so the count never goes back.
     pub fn reader_dropped(&self, dropped: u64) -> u64 {
-        let dropped = if self.too_fast() {
-            dropped.min(self.dropped_at_fast)
+        let confirmed = if self.too_fast() {
+            self.dropped_at_fast
         } else {
-            dropped
+            self.dropped_at_window
         };
-        dropped.saturating_sub(self.dropped_ignored)
+        dropped.min(confirmed).saturating_sub(self.dropped_ignored)
     }
 
     /// True while the capture delivers faster than real time (its audio is not live).
@@ -230,9 +231,13 @@ mod tests {
         s.feed(1.0, 1.0, 160);
         assert_eq!(s.feed(0.0, 2.0, 160), [PaceChange::Stalled]);
         // The first runaway step already overflowed the ring before anyone looked.
-        let seen = s.feed(1000.0, 0.02, 160);
-        assert_eq!(seen[0], PaceChange::Flowing);
-        assert!(matches!(seen[1..], [PaceChange::TooFast(_)]), "{seen:?}");
+        let before = s.p.reader_dropped(s.dropped);
+        let seen = s.feed(1000.0, 0.01, 160);
+        assert_eq!(seen, [PaceChange::Flowing]);
+        // Not yet known to be a runaway: its drops wait for the window, never counted.
+        assert_eq!(s.p.reader_dropped(s.dropped), before);
+        let seen = s.feed(1000.0, 0.01, 160);
+        assert!(matches!(seen[..], [PaceChange::TooFast(_)]), "{seen:?}");
         assert_eq!(s.p.reader_dropped(s.dropped), 0);
     }
 
