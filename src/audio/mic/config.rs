@@ -175,7 +175,7 @@ pub fn choose(
             .rate
             .filter(|r| (range.min_sample_rate()..=range.max_sample_rate()).contains(r)))
         .unwrap_or(range.max_sample_rate());
-    let config = range.clone().with_sample_rate(rate);
+    let config = (*range).with_sample_rate(rate);
     Ok((config.sample_format(), config.config()))
 }
 
