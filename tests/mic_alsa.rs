@@ -13,307 +13,14 @@
 
 mod common;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use groundprobe::audio::{ENGINE_RATE, resample, wav};
-use serde_json::Value;
+use common::alsa::{Format, Step, Stream, device, of_type, run_spans, session, spans, summary};
+use groundprobe::audio::{ENGINE_RATE, wav};
 
-const SYSTEM_ALSA_CONF: &str = "/usr/share/alsa/alsa.conf";
 /// One VAD frame: 512 samples at 16 kHz.
 const FRAME_S: f64 = 0.032;
-
-/// Sample formats as ALSA's file plugin reads them from the FIFO (raw, little-endian).
-#[derive(Debug, Clone, Copy)]
-enum Format {
-    S16,
-    S32,
-    F32,
-}
-
-impl Format {
-    fn flag(self) -> &'static str {
-        match self {
-            Format::S16 => "S16_LE",
-            Format::S32 => "S32_LE",
-            Format::F32 => "FLOAT_LE",
-        }
-    }
-
-    /// Bytes per sample.
-    fn width(self) -> usize {
-        match self {
-            Format::S16 => 2,
-            Format::S32 | Format::F32 => 4,
-        }
-    }
-
-    fn i16(x: f32) -> i16 {
-        (x.clamp(-1.0, 1.0) * 32_767.0).round() as i16
-    }
-
-    fn i32(x: f32) -> i32 {
-        (f64::from(x.clamp(-1.0, 1.0)) * 2_147_483_647.0).round() as i32
-    }
-
-    /// Raw little-endian bytes of `samples` in this format.
-    fn raw(self, samples: &[f32]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(samples.len() * self.width());
-        for &x in samples {
-            match self {
-                Format::S16 => out.extend(Self::i16(x).to_le_bytes()),
-                Format::S32 => out.extend(Self::i32(x).to_le_bytes()),
-                Format::F32 => out.extend(x.to_le_bytes()),
-            }
-        }
-        out
-    }
-}
-
-/// A capture device backed by a FIFO, in its own folder.
-struct Device {
-    _dir: tempfile::TempDir,
-    fifo: PathBuf,
-    conf: PathBuf,
-}
-
-const NAME: &str = "groundprobe_test";
-
-fn device() -> Option<Device> {
-    if !Path::new(SYSTEM_ALSA_CONF).is_file() {
-        let why = format!("{SYSTEM_ALSA_CONF} is absent (install libasound2)");
-        assert!(std::env::var_os("CI").is_none(), "{why}");
-        eprintln!("SKIPPED: {why}");
-        return None;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let fifo = dir.path().join("capture.fifo");
-    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    // SAFETY: a plain call with a NUL-terminated path.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
-    let conf = dir.path().join("alsa.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "<{SYSTEM_ALSA_CONF}>\npcm.{NAME} {{ type file; slave.pcm \"null\"; file \"/dev/null\"; \
-             infile \"{}\"; format \"raw\" }}\n",
-            fifo.display()
-        ),
-    )
-    .unwrap();
-    Some(Device {
-        _dir: dir,
-        fifo,
-        conf,
-    })
-}
-
-/// The audio a test plays: mono at 16 kHz, made into device frames.
-struct Stream {
-    rate: u32,
-    channels: u16,
-    format: Format,
-}
-
-impl Stream {
-    /// Interleaved frames: the left channel is the audio, others are it at half level.
-    fn frames(&self, mono16k: &[f32]) -> Vec<f32> {
-        let native = resample::resample_all(mono16k, ENGINE_RATE, self.rate).unwrap();
-        let mut out = Vec::with_capacity(native.len() * usize::from(self.channels));
-        for x in native {
-            out.push(x);
-            out.extend(std::iter::repeat_n(0.5 * x, usize::from(self.channels) - 1));
-        }
-        out
-    }
-
-    /// The same frames as a WAV file `run` reads.
-    fn write_wav(&self, frames: &[f32], path: &Path) {
-        let (bits, float) = match self.format {
-            Format::S16 => (16, false),
-            Format::S32 => (32, false),
-            Format::F32 => (32, true),
-        };
-        let spec = hound::WavSpec {
-            channels: self.channels,
-            sample_rate: self.rate,
-            bits_per_sample: bits,
-            sample_format: if float {
-                hound::SampleFormat::Float
-            } else {
-                hound::SampleFormat::Int
-            },
-        };
-        let mut w = hound::WavWriter::create(path, spec).unwrap();
-        for &x in frames {
-            match self.format {
-                Format::S16 => w.write_sample(Format::i16(x)).unwrap(),
-                Format::S32 => w.write_sample(Format::i32(x)).unwrap(),
-                Format::F32 => w.write_sample(x).unwrap(),
-            }
-        }
-        w.finalize().unwrap();
-    }
-
-    /// Bytes per second of real time.
-    fn byte_rate(&self) -> usize {
-        self.rate as usize * usize::from(self.channels) * self.format.width()
-    }
-
-    /// `live` options that open the device in this configuration (none for the device's
-    /// default: 48 kHz, 2 channels, f32).
-    fn flags(&self) -> Vec<String> {
-        if (self.rate, self.channels, self.format.flag()) == (48_000, 2, "FLOAT_LE") {
-            return Vec::new();
-        }
-        vec![
-            "--capture-rate".into(),
-            self.rate.to_string(),
-            "--capture-channels".into(),
-            self.channels.to_string(),
-            "--capture-format".into(),
-            self.format.flag().into(),
-        ]
-    }
-}
-
-/// What the writer does with the FIFO, in order.
-enum Step {
-    /// Writes these bytes in 10 ms pieces, paced like a device's clock.
-    Play(Vec<u8>),
-    /// Keeps the FIFO open without writing (the capture stalls).
-    Hold(Duration),
-    /// Closes the FIFO (the input ends), waits this long, and opens it again.
-    Reopen(Duration),
-}
-
-/// Feeds the FIFO on its own thread; opening blocks until `live` opens the device. The
-/// thread returns the FIFO still open: closing it ends the input.
-fn feed(fifo: PathBuf, byte_rate: usize, steps: Vec<Step>) -> thread::JoinHandle<std::fs::File> {
-    thread::spawn(move || {
-        let open = || std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
-        let mut out = open();
-        // Whole frames (at most 4 channels × 4 bytes) per 10 ms piece.
-        let piece = byte_rate / 100 / 16 * 16;
-        for step in steps {
-            match step {
-                // 100 ms ahead of the clock: the plugin fills what a short read of the
-                // FIFO leaves of its period with silence, so it must always find a period.
-                Step::Play(bytes) => {
-                    let start = Instant::now();
-                    let ahead = (10 * piece).min(bytes.len());
-                    out.write_all(&bytes[..ahead]).unwrap();
-                    for (i, chunk) in bytes[ahead..].chunks(piece).enumerate() {
-                        let due = start + Duration::from_millis(10 * (i as u64 + 1));
-                        thread::sleep(due.saturating_duration_since(Instant::now()));
-                        out.write_all(chunk).expect("the capture closed the FIFO");
-                    }
-                    let length = Duration::from_secs_f64(bytes.len() as f64 / byte_rate as f64);
-                    thread::sleep((start + length).saturating_duration_since(Instant::now()));
-                }
-                Step::Hold(d) => thread::sleep(d),
-                Step::Reopen(d) => {
-                    drop(out);
-                    thread::sleep(d);
-                    out = open();
-                }
-            }
-        }
-        out
-    })
-}
-
-/// A running `groundprobe live --json` on the test device, its stdout read as it comes
-/// (so that a full pipe never slows the engine).
-struct Live {
-    child: Child,
-    lines: thread::JoinHandle<Vec<Value>>,
-}
-
-fn live(dev: &Device, extra: &[String]) -> Live {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_groundprobe"))
-        .args(["live", "--device", NAME, "--json"])
-        .args(extra)
-        .env("GROUNDPROBE_MODELS", common::models())
-        .env("ALSA_CONFIG_PATH", &dev.conf)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let lines = thread::spawn(move || {
-        use std::io::BufRead;
-        std::io::BufReader::new(stdout)
-            .lines()
-            .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
-            .collect()
-    });
-    Live { child, lines }
-}
-
-impl Live {
-    /// Ends the session as Ctrl-C does; returns every JSON line it wrote.
-    fn stop(mut self) -> Vec<Value> {
-        // SAFETY: signals a child this test started and has not reaped.
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGINT) };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let status = loop {
-            if let Some(s) = self.child.try_wait().unwrap() {
-                break s;
-            }
-            if Instant::now() > deadline {
-                self.child.kill().unwrap();
-                panic!("live did not end within 30 s of SIGINT");
-            }
-            thread::sleep(Duration::from_millis(50));
-        };
-        let lines = self.lines.join().unwrap();
-        // Interrupted sessions exit 130 (SIGINT) after writing their summary.
-        assert_eq!(status.code(), Some(130), "{status:?}");
-        lines
-    }
-}
-
-fn of_type<'a>(lines: &'a [Value], kind: &str) -> Vec<&'a Value> {
-    lines.iter().filter(|l| l["type"] == kind).collect()
-}
-
-/// (start, end) of each word, in seconds.
-fn spans(lines: &[Value]) -> Vec<(f64, f64)> {
-    of_type(lines, "word")
-        .iter()
-        .map(|w| (w["start"].as_f64().unwrap(), w["end"].as_f64().unwrap()))
-        .collect()
-}
-
-fn summary(lines: &[Value]) -> &Value {
-    of_type(lines, "summary")
-        .pop()
-        .expect("the session wrote its summary")
-}
-
-/// The words `groundprobe run --json` finds in a WAV file.
-fn run_spans(wav: &Path) -> Vec<(f64, f64)> {
-    let out = Command::new(env!("CARGO_BIN_EXE_groundprobe"))
-        .args(["run", "--json", "-q"])
-        .arg(wav)
-        .env("GROUNDPROBE_MODELS", common::models())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    spans(&lines)
-}
 
 /// Asserts two sessions found the same words at the same times (within `tolerance`,
 /// after shifting `got` by `shift` seconds).
@@ -359,18 +66,15 @@ fn live_matches_run(stream: &Stream, mono: &[f32]) -> usize {
     let frames = stream.frames(mono);
     let wav = dev.fifo.with_extension("wav");
     stream.write_wav(&frames, &wav);
-    let session = live(&dev, &stream.flags());
-    let writer = feed(
-        dev.fifo.clone(),
+    let lines = session(
+        &dev,
+        &stream.flags(),
         stream.byte_rate(),
         vec![
             Step::Play(stream.format.raw(&frames)),
             Step::Hold(Duration::from_millis(300)),
         ],
     );
-    let input = writer.join().unwrap();
-    let lines = session.stop();
-    drop(input);
     let s = summary(&lines);
     assert_eq!(s["dropped_samples"], 0, "{what}: paced input drops nothing");
     assert!(
@@ -451,9 +155,9 @@ fn a_stalled_then_ended_input_is_reported_and_the_session_resumes_when_it_is_bac
     stream.write_wav(&frames, &wav);
     let want = run_spans(&wav);
     let raw = stream.format.raw(&frames);
-    let session = live(&dev, &[]);
-    let writer = feed(
-        dev.fifo.clone(),
+    let lines = session(
+        &dev,
+        &[],
         stream.byte_rate(),
         vec![
             Step::Play(raw.clone()),
@@ -463,9 +167,6 @@ fn a_stalled_then_ended_input_is_reported_and_the_session_resumes_when_it_is_bac
             Step::Hold(Duration::from_millis(300)),
         ],
     );
-    let input = writer.join().unwrap();
-    let lines = session.stop();
-    drop(input);
     let devices: Vec<String> = of_type(&lines, "device")
         .iter()
         .map(|d| d["message"].as_str().unwrap().to_string())
@@ -517,9 +218,9 @@ fn a_stalled_then_ended_input_is_reported_and_the_session_resumes_when_it_is_bac
 }
 
 /// Item 5: an engine slowed on purpose (1.3 s per word, words ~1 s apart) while the device
-/// keeps delivering: the ring (2 s) overflows, the drops are counted exactly, the callback
-/// never waits, and after a pause the engine has caught up: the last words come out at
-/// `run`'s times less the dropped audio.
+/// keeps delivering: the ring (2 s) overflows, the drops are counted, the callback never
+/// waits, and after a pause the engine has caught up: the last words come through whole,
+/// behind `run`'s clock by no more than the dropped audio.
 #[test]
 fn a_slow_engine_counts_what_it_drops_and_catches_up() {
     let Some(dev) = device() else { return };
@@ -529,18 +230,15 @@ fn a_slow_engine_counts_what_it_drops_and_catches_up() {
     let wav = dev.fifo.with_extension("wav");
     stream.write_wav(&frames, &wav);
     let want = run_spans(&wav);
-    let session = live(&dev, &["--word-delay-ms".into(), "1300".into()]);
-    let writer = feed(
-        dev.fifo.clone(),
+    let lines = session(
+        &dev,
+        &["--word-delay-ms".into(), "1300".into()],
         stream.byte_rate(),
         vec![
             Step::Play(stream.format.raw(&frames)),
             Step::Hold(Duration::from_millis(3500)),
         ],
     );
-    let input = writer.join().unwrap();
-    let lines = session.stop();
-    drop(input);
     let dropped = summary(&lines)["dropped_samples"].as_u64().unwrap();
     assert!(
         dropped > 0,
@@ -601,18 +299,15 @@ fn wild_samples_from_the_device_are_repaired_and_the_session_goes_on() {
     let wav = dev.fifo.with_extension("wav");
     stream.write_wav(&repaired, &wav);
     let want = run_spans(&wav);
-    let session = live(&dev, &[]);
-    let writer = feed(
-        dev.fifo.clone(),
+    let lines = session(
+        &dev,
+        &[],
         stream.byte_rate(),
         vec![
             Step::Play(stream.format.raw(&frames)),
             Step::Hold(Duration::from_millis(300)),
         ],
     );
-    let input = writer.join().unwrap();
-    let lines = session.stop();
-    drop(input);
     assert_eq!(summary(&lines)["repaired_samples"], 400);
     assert!(want.len() >= 3, "{want:?}");
     assert_same_words(&spans(&lines), &want, 0.0, FRAME_S, "with wild samples");

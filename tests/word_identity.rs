@@ -9,28 +9,15 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 const SPEAKERS: [&str; 4] = ["george", "jackson", "nicolas", "theo"];
 
 /// Runs `run --json --vectors --lexicon digits` on `paths` (a folder or files).
 fn run(paths: &[PathBuf]) -> Vec<Value> {
-    let out = Command::new(env!("CARGO_BIN_EXE_groundprobe"))
-        .env("GROUNDPROBE_MODELS", common::models())
-        .args(["run", "--json", "--vectors", "--lexicon", "digits"])
-        .args(paths)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    let args = ["run", "--json", "--vectors", "--lexicon", "digits"];
+    let paths = paths.iter().map(|p| p.as_os_str());
+    common::groundprobe_json(args.iter().map(std::ffi::OsStr::new).chain(paths))
 }
 
 /// A labelled token: word, speaker (None: unknown), unit vector.

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: paths, the real engine, data sets.
 #![allow(dead_code)] // each test binary uses a different subset
 
+#[cfg(feature = "mic")]
+pub mod alsa;
 pub mod fakes;
 pub mod recog;
 #[cfg(feature = "ui")]
@@ -20,6 +22,29 @@ use groundprobe::source::{ClipSource, Pace};
 /// The repository's models folder.
 pub fn models() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("models")
+}
+
+/// Runs the built `groundprobe` (models from this repository) with `args`, asserts it
+/// succeeded, and parses its stdout as JSON lines.
+pub fn groundprobe_json<I, S>(args: I) -> Vec<serde_json::Value>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_groundprobe"))
+        .env("GROUNDPROBE_MODELS", models())
+        .args(args)
+        .output()
+        .expect("start groundprobe");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
 }
 
 /// The shared Free Spoken Digit Dataset, or `None` (with the reason printed) when absent.
