@@ -15,6 +15,11 @@ pub const TOO_FAST: f64 = 1.5;
 /// Audio a device may deliver at once beyond its rate (its buffer, filled before the first
 /// callback or after a scheduling hiccup), in seconds.
 pub const BURST: f64 = 0.5;
+/// A too-fast device counts as paced again after this long within [`TOO_FAST`] (plus
+/// [`RESUME_BURST`]): short, because its audio is ignored until then.
+pub const RESUME_AFTER: Duration = Duration::from_millis(300);
+/// The burst allowed while resuming, in seconds.
+pub const RESUME_BURST: f64 = 0.1;
 
 /// A change in how a capture delivers.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -130,14 +135,19 @@ impl Pacing {
                     delivered / (self.rate * elapsed.max(1e-3)),
                 ))
             }
-            _ if elapsed < WINDOW.as_secs_f64() => None,
-            State::TooFast if delivered <= allowed => {
+            // Too fast until a short stretch within the rate: every excess starts it again.
+            State::TooFast if delivered > self.rate * (TOO_FAST * elapsed + RESUME_BURST) => {
+                self.restart_window(now, offered, dropped);
+                None
+            }
+            State::TooFast if elapsed >= RESUME_AFTER.as_secs_f64() => {
                 self.state = State::Flowing;
                 let episode = dropped - self.dropped_at_fast;
                 self.dropped_ignored += episode;
                 self.restart_window(now, offered, dropped);
                 Some(PaceChange::Paced { dropped: episode })
             }
+            _ if elapsed < WINDOW.as_secs_f64() => None,
             _ => {
                 self.restart_window(now, offered, dropped);
                 None
