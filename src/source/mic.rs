@@ -8,6 +8,7 @@
 use std::time::{Duration, Instant};
 
 use super::{Pull, Source};
+use crate::audio::mic::pacing::STALL_AFTER;
 use crate::audio::mic::{
     self, CaptureRequest, DeviceChange, Mic, MicError, MicInfo, PaceChange, Pacing, Reconnect,
 };
@@ -78,7 +79,10 @@ impl MicSource {
         let name = &self.info.name;
         let (message, ok) = match change {
             PaceChange::Stalled => (
-                format!("no audio from {name} for 1 s — waiting (the session's words are kept)"),
+                format!(
+                    "no audio from {name} for {} s — waiting (the session's words are kept)",
+                    STALL_AFTER.as_secs()
+                ),
                 false,
             ),
             PaceChange::Flowing => (format!("audio from {name} again"), true),
