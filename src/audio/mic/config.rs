@@ -104,24 +104,40 @@ fn describe_range(r: &SupportedStreamConfigRange) -> String {
     format!("{} {} ch {rates}", r.sample_format(), r.channels())
 }
 
+fn default_config(
+    device: &cpal::Device,
+    name: &str,
+) -> Result<cpal::SupportedStreamConfig, MicError> {
+    device
+        .default_input_config()
+        .map_err(|e| MicError(format!("{name}: no usable input configuration: {e}")))
+}
+
+fn supported(
+    device: &cpal::Device,
+    name: &str,
+) -> Result<Vec<SupportedStreamConfigRange>, MicError> {
+    Ok(device
+        .supported_input_configs()
+        .map_err(|e| MicError(format!("{name}: cannot list its configurations: {e}")))?
+        .collect())
+}
+
 /// The device's default input configuration and every supported range, in words.
 ///
 /// # Errors
 /// [`MicError`] when the device cannot report them.
 pub fn capabilities(device: &cpal::Device, name: &str) -> Result<(String, Vec<String>), MicError> {
-    let default = device
-        .default_input_config()
-        .map_err(|e| MicError(format!("{name}: no usable input configuration: {e}")))?;
+    let default = default_config(device, name)?;
     let default = format!(
         "{} Hz, {} ch, {}",
         default.sample_rate(),
         default.channels(),
         default.sample_format()
     );
-    let ranges = device
-        .supported_input_configs()
-        .map_err(|e| MicError(format!("{name}: cannot list its configurations: {e}")))?
-        .map(|r| describe_range(&r))
+    let ranges = supported(device, name)?
+        .iter()
+        .map(describe_range)
         .collect();
     Ok((default, ranges))
 }
@@ -137,16 +153,11 @@ pub fn choose(
     name: &str,
     want: &CaptureRequest,
 ) -> Result<(SampleFormat, StreamConfig), MicError> {
-    let default = device
-        .default_input_config()
-        .map_err(|e| MicError(format!("{name}: no usable input configuration: {e}")))?;
+    let default = default_config(device, name)?;
     if want.is_default() {
         return Ok((default.sample_format(), default.config()));
     }
-    let ranges: Vec<SupportedStreamConfigRange> = device
-        .supported_input_configs()
-        .map_err(|e| MicError(format!("{name}: cannot list its configurations: {e}")))?
-        .collect();
+    let ranges = supported(device, name)?;
     let filled = CaptureRequest {
         rate: want.rate.or(Some(default.sample_rate())),
         channels: want.channels.or(Some(default.channels())),
