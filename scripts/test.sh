@@ -14,13 +14,15 @@ step scripts/install-deps.sh
 step cargo fmt --all -- --check
 # With `ort` too: the onnxruntime comparison (loaded at run time) is linted, never downloaded.
 step cargo clippy --release --all-targets --features mic,ort -- -D warnings
-# The library builds without the terminal UI (no ratatui/crossterm).
-step cargo check --release --lib --no-default-features
+# The library and the binary build without the terminal UI (no ratatui/crossterm) and
+# without the microphone (the default build: README's first command).
+step cargo check --release --lib --bins --no-default-features
+step cargo check --release --bins
 RUSTDOCFLAGS="-D warnings" step cargo doc --release --no-deps --quiet
-step cargo test --release
-# The microphone path through a real ALSA device (a file plugin reading a FIFO this test
-# feeds in real time): cpal, callback, ring, resampler and engine, no sound card needed.
-step cargo test --release --features mic --test mic_alsa
+# With `mic`, so the same build also runs tests/mic_alsa.rs: the microphone path through a
+# real ALSA device (a file plugin reading a FIFO the test feeds in real time) — cpal,
+# callback, ring, resampler and engine, no sound card needed.
+step cargo test --release --features mic
 # Raspberry Pi: the 64-bit target cross-built with its model-output tests run under
 # qemu-user; the 32-bit one type-checked (its full cross-test is another ~15 minutes on
 # 2 cores: `scripts/cross-test armv7-unknown-linux-gnueabihf`, README "Raspberry Pi").

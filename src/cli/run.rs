@@ -5,10 +5,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use anyhow::Context;
 use clap::Args;
 use groundprobe::audio::wav;
 use groundprobe::corpus::{self, NameLabels};
-use groundprobe::driver::{Control, Driver, Ended};
+use groundprobe::driver::{Control, Driver};
+use groundprobe::engine::{Engine, Front};
 use groundprobe::sink::{JsonLines, Sink, Table};
 use groundprobe::source::FileSource;
 
@@ -36,6 +38,10 @@ pub struct RunArgs {
     /// Include every layer's pooled vector in the JSON word lines.
     #[arg(long)]
     vectors: bool,
+    /// Files decoded, segmented and encoded at once (one worker each; 0: one per core).
+    /// The words, labels and figures are the same for any number.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    threads: usize,
     #[command(flatten)]
     engine: EngineArgs,
 }
@@ -80,21 +86,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let total = items.len() + failed.len();
     let progress = Progress::new(audio_ms(&items), args.quiet);
     let mut tracked = AudioProgress::new(sink.as_mut(), &progress);
+    let fronts = fronts(&engine, workers(args.threads, items.len()))?;
     let mut driver = Driver::new(&mut engine, &mut tracked, &control);
-    for item in &items {
-        match play_file(&mut driver, item, names) {
-            Ok(Ended::Finished) => {}
-            Ok(Ended::Stopped | Ended::SinkClosed) => break,
-            Err(e) if matches!(e.downcast_ref(), Some(groundprobe::Error::Output { .. })) => {
-                return Err(e);
-            }
-            Err(e) => {
-                let e = e.context(format!("processing {}", item.path.display()));
-                progress.suspend(|| eprintln!("groundprobe: skipped: {e:#}"));
-                failed.push(format!("{e:#}"));
-            }
-        }
-    }
+    let open = |i: usize| open_file(&items[i], names);
+    driver.play_files(items.len(), fronts, open, |i, e| {
+        let e = anyhow::Error::new(e).context(format!("processing {}", items[i].path.display()));
+        progress.suspend(|| eprintln!("groundprobe: skipped: {e:#}"));
+        failed.push(format!("{e:#}"));
+    })?;
     let n_failed = failed.len();
     driver.finish(started.elapsed().as_secs_f64(), failed)?;
     std::io::stdout().flush().ok();
@@ -109,14 +108,31 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Streams one file through the driver with its labels, decoding it chunk by chunk (flat
+/// One file as a source with its labels, decoded chunk by chunk as it is pulled (flat
 /// memory however long it is). A file that turns out bad part-way keeps the words found
 /// before the fault and is reported as failed.
-fn play_file(driver: &mut Driver, item: &corpus::Item, names: NameLabels) -> anyhow::Result<Ended> {
+fn open_file(item: &corpus::Item, names: NameLabels) -> groundprobe::Result<FileSource> {
     let stream = wav::WavStream::open(&item.path)?;
     let labels = corpus::labels_for(item, names)?;
-    let mut source = FileSource::new(stream).with_labels(labels);
-    Ok(driver.play(&mut source)?)
+    Ok(FileSource::new(stream).with_labels(labels))
+}
+
+/// Workers for `files` files: `threads`, or one per core for 0, never more than files.
+fn workers(threads: usize, files: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let wanted = if threads == 0 { cores } else { threads };
+    wanted.min(files).max(1)
+}
+
+/// `n` fronts on the engine's models (their weights shared).
+fn fronts(engine: &Engine, n: usize) -> anyhow::Result<Vec<Front>> {
+    (0..n)
+        .map(|_| {
+            engine
+                .fork_front()
+                .context("a model cannot be copied for a worker thread")
+        })
+        .collect()
 }
 
 /// Milliseconds of audio in the files, from their headers (unreadable ones count 0).

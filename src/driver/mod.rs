@@ -1,13 +1,15 @@
 //! The one loop from a [`Source`] to a [`Sink`]: pull native-rate samples, resample them
 //! to 16 kHz, feed the engine, forward its events, and honour stop, clear and pause.
-//! `run`, `demo`, `live` and the tests all go through [`Driver::play`].
+//! `run`, `demo`, `live` and the tests all go through [`Driver::play`], or, for many
+//! files on worker threads, [`Driver::play_files`] ([`files`]).
 
+pub mod files;
 pub mod thread;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::audio::ENGINE_RATE;
 use crate::audio::resample::StreamResampler;
@@ -39,6 +41,20 @@ pub fn repair(samples: &mut [f32]) -> u64 {
         }
     }
     repaired
+}
+
+/// Repairs pulled samples ([`repair`]) and resamples them to 16 kHz into `out` (cleared
+/// first): how many were repaired, and how long resampling took.
+fn condition(
+    samples: &mut [f32],
+    resampler: &mut StreamResampler,
+    out: &mut Vec<f32>,
+) -> Result<(u64, Duration)> {
+    let repaired = repair(samples);
+    out.clear();
+    let t = Instant::now();
+    resampler.push(samples, out)?;
+    Ok((repaired, t.elapsed()))
 }
 
 /// A request to the driver from another thread (the screen).
@@ -165,14 +181,12 @@ impl<'a> Driver<'a> {
             }
             match source.pull(&mut self.buf)? {
                 Pull::Samples(n) => {
-                    let repaired = repair(&mut self.buf[..n]);
+                    let (repaired, took) =
+                        condition(&mut self.buf[..n], &mut resampler, &mut self.resampled)?;
                     if repaired > 0 {
                         self.engine.add_repaired(repaired);
                     }
-                    self.resampled.clear();
-                    let t = Instant::now();
-                    resampler.push(&self.buf[..n], &mut self.resampled)?;
-                    self.engine.record_stage(stage::RESAMPLE, t.elapsed());
+                    self.engine.record_stage(stage::RESAMPLE, took);
                     self.engine.push(&self.resampled, &mut self.events)?;
                 }
                 Pull::Wait(d) => std::thread::sleep(d),

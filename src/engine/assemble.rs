@@ -1,20 +1,18 @@
-//! A word's way from segment to events: cut its audio, run every encoder, update each
-//! encoder's probe, and assemble the word event (neighbours with their relations) and
-//! the metrics event.
+//! An encoded word's way to events: its label, each encoder's probe updated, and the word
+//! event (neighbours with their relations) and the metrics event assembled.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::Engine;
 use super::ReferenceWord;
-use super::encode::encode_word;
-use super::segment::Segment;
+use super::front::EncodedWord;
 use crate::audio::ENGINE_RATE;
 use crate::error::Result;
 use crate::event::{Event, NeighbourInfo, PromptEvent, WordEvent};
 use crate::labels::Labels;
 use crate::probe::Probe;
-use crate::timing::{length_bucket, stage};
+use crate::timing::stage;
 
 /// Prompts listed ahead on screen.
 const UPCOMING: usize = 4;
@@ -27,13 +25,17 @@ impl Engine {
         })
     }
 
-    pub(super) fn emit_word(&mut self, seg: Segment, out: &mut Vec<Event>) -> Result<()> {
-        let decided = Instant::now();
-        let Some(src) = self.source.as_mut() else {
-            return Ok(());
-        };
-        let context = self.config.slicing.context_ms() as usize * ENGINE_RATE as usize / 1000;
-        let (audio, word) = src.cut(seg.start, seg.end, context);
+    pub(super) fn emit_word(&mut self, word: EncodedWord, out: &mut Vec<Event>) -> Result<()> {
+        let t0 = Instant::now();
+        let EncodedWord {
+            segment: seg,
+            end,
+            encoded,
+            vad_ms,
+            took,
+            ..
+        } = word;
+        let src = self.current.get_or_insert_with(Default::default);
         let prompted = src.labels == Labels::Prompted;
         let label = if prompted {
             self.prompts.take()
@@ -41,16 +43,14 @@ impl Engine {
             src.labels.take_next()
         };
         let speaker = src.labels.speaker().map(str::to_owned);
-        let (file, reference, end) = (src.name.clone(), src.reference, seg.end.min(src.pos));
+        let (file, reference) = (src.name.clone(), src.reference);
         let index = self.labels.len();
         self.labels.push(label.clone());
 
-        let word_seconds = word.len() as f64 / ENGINE_RATE as f64;
-        let encoded = encode_word(&mut self.encoders, &self.feeds, &audio, word)?;
         self.stats
             .end_of_speech_ms
             .push(seg.decided.saturating_sub(seg.speech_end) as f64 * 1e3 / ENGINE_RATE as f64);
-        let mut timings = BTreeMap::from([("vad".to_string(), self.last_vad_ms)]);
+        let mut timings = BTreeMap::from([("vad".to_string(), vad_ms)]);
         let mut neighbours = BTreeMap::new();
         let mut embeddings = self.config.keep_vectors.then(BTreeMap::new);
         for (j, (vectors, encode_ms)) in encoded.iter().enumerate() {
@@ -84,19 +84,7 @@ impl Engine {
                 probe_took.as_secs_f64() * 1e3,
             );
             if let Some(times) = self.timing.as_mut() {
-                let name = &info.name;
-                let encode_took = Duration::from_secs_f64(encode_ms / 1e3);
-                if info.backbone.is_some() {
-                    times.record(&format!("{}:{name}", stage::HEAD), encode_took);
-                } else {
-                    let bucket = length_bucket(word_seconds);
-                    times.record(&format!("{}:{name}", stage::ENCODER), encode_took);
-                    times.record(&format!("{}:{name}:{bucket}", stage::ENCODER), encode_took);
-                }
-                if let Some(front) = self.encoders[j].last_front_end() {
-                    times.record(&format!("{}:{name}", stage::FRONT_END), front);
-                }
-                times.record(&format!("{}:{name}", stage::PROBE), probe_took);
+                times.record(&format!("{}:{}", stage::PROBE, info.name), probe_took);
             }
             if let Some(e) = embeddings.as_mut() {
                 let layers = info.layers.iter().cloned().zip(vectors.layers.clone());
@@ -122,10 +110,10 @@ impl Engine {
             timings_ms: timings,
         })));
         out.push(self.metrics_event());
-        // The metrics are part of the update a listener waits for.
-        self.stats
-            .word_latency_ms
-            .push(decided.elapsed().as_secs_f64() * 1e3);
+        // From the segmenter's decision: the encoders, then the probes and the metrics a
+        // listener waits for.
+        let latency = took + t0.elapsed();
+        self.stats.word_latency_ms.push(latency.as_secs_f64() * 1e3);
         if prompted {
             out.push(self.prompt_event());
         }

@@ -1,19 +1,11 @@
-//! The current source as the engine sees it: its name and labels, the partial VAD frame,
-//! and a window of recent samples long enough to cut any word (plus its context) from.
+//! The current source's audio as the front sees it: the partial VAD frame, and a window of
+//! recent samples long enough to cut any word (plus its context) from.
 
 use std::ops::Range;
 
-use crate::labels::Labels;
-
-/// One source's running state.
+/// One source's running audio state.
 #[derive(Debug)]
-pub struct SourceState {
-    /// File or device name (`None` when unnamed).
-    pub name: Option<String>,
-    /// Where its words' labels come from.
-    pub labels: Labels,
-    /// Its words belong to the reference bank.
-    pub reference: bool,
+pub struct SourceAudio {
     /// Samples of the current, incomplete VAD frame.
     pub frame: Vec<f32>,
     /// Samples of this source processed so far (complete frames).
@@ -23,13 +15,10 @@ pub struct SourceState {
     history_start: usize,
 }
 
-impl SourceState {
-    /// A source named `name` with VAD frames of `frame_len` samples.
-    pub fn new(name: Option<String>, labels: Labels, reference: bool, frame_len: usize) -> Self {
+impl SourceAudio {
+    /// A source with VAD frames of `frame_len` samples.
+    pub fn new(frame_len: usize) -> Self {
         Self {
-            name,
-            labels,
-            reference,
             frame: Vec::with_capacity(frame_len),
             pos: 0,
             history: Vec::new(),

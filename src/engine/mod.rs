@@ -3,34 +3,32 @@
 //! from or where events go: the [`crate::driver::Driver`] feeds it from a source and hands
 //! its events to a sink.
 //!
-//! One file per concern: [`config`] (settings), [`history`] (the current source's sample
-//! window), [`segment`] (words from VAD frames), [`encode`] (every encoder on a word),
-//! `clearing` (clear and undo) and
-//! `assemble` (the probe update and the events of a word).
+//! One file per concern: [`config`] (settings), [`front`] (voice activity, segments and
+//! encoders: the audio half, which forks for parallel runs), [`history`] (the current
+//! source's sample window), [`segment`] (words from VAD frames), [`encode`] (every encoder
+//! on a word), `clearing` (clear and undo) and `assemble` (the probe update and the
+//! events of a word).
 
 mod assemble;
 mod clearing;
 pub mod config;
 pub mod encode;
+pub mod front;
 pub mod history;
 pub mod segment;
 
 use std::collections::BTreeMap;
-use std::time::Instant;
 
-use crate::audio::ENGINE_RATE;
 use crate::error::Result;
 use crate::event::{Event, LayerMetrics, MetricsEvent, SourceInfo, VadFrame};
 use crate::labels::{Labels, Prompts};
 use crate::model::{EncoderInfo, VoiceActivity, WordEncoder, WordVectors};
 use crate::probe::{Lexicon, Probe};
 use crate::summary::{EncoderSummary, Percentiles, Summary};
-use crate::timing::{StageTimes, stage};
+use crate::timing::StageTimes;
 
 pub use config::{EngineConfig, Slicing};
-use encode::Feed;
-use history::SourceState;
-use segment::Segmenter;
+pub use front::{Front, Step};
 
 /// Running totals over a session.
 #[derive(Debug, Clone, Default)]
@@ -57,17 +55,24 @@ struct ReferenceWord {
     vectors: Vec<WordVectors>,
 }
 
-/// The per-word pipeline and the session's state.
+/// The current source as the word side sees it: its name, labels and kind.
+#[derive(Debug, Default)]
+struct Current {
+    /// File or device name (`None` when unnamed).
+    name: Option<String>,
+    labels: Labels,
+    /// Its words belong to the reference bank.
+    reference: bool,
+}
+
+/// The per-word pipeline and the session's state: a [`Front`] (audio to encoded words)
+/// and the word side (labels, probes, events, totals), which also takes the steps of
+/// other fronts (parallel runs: [`crate::driver::Driver::play_files`]).
 pub struct Engine {
-    vad: Box<dyn VoiceActivity>,
-    segmenter: Segmenter,
-    encoders: Vec<Box<dyn WordEncoder>>,
+    front: Front,
     infos: Vec<EncoderInfo>,
-    feeds: Vec<Feed>,
     /// One probe per encoder, made when its first word's vector widths are known.
     probes: Vec<Option<Probe>>,
-    /// Milliseconds the last voice-activity frame took.
-    last_vad_ms: f64,
     /// Label of every word in the session, by index.
     labels: Vec<Option<String>>,
     reference: Vec<ReferenceWord>,
@@ -75,7 +80,9 @@ pub struct Engine {
     cleared: Option<(Vec<ReferenceWord>, usize)>,
     prompts: Prompts,
     config: EngineConfig,
-    source: Option<SourceState>,
+    current: Option<Current>,
+    /// Scratch for the front's steps.
+    steps: Vec<Step>,
     stats: Stats,
     /// Per-stage timings, when recording was asked for.
     timing: Option<StageTimes>,
@@ -92,24 +99,19 @@ impl Engine {
         encoders: Vec<Box<dyn WordEncoder>>,
         config: EngineConfig,
     ) -> Result<Self> {
-        config.segment.validate()?;
-        let infos: Vec<EncoderInfo> = encoders.iter().map(|e| e.info().clone()).collect();
-        let feeds = encode::feeds(&infos)?;
-        let segmenter = Segmenter::new(config.segment, vad.frame_len(), ENGINE_RATE);
+        let front = Front::new(vad, encoders, &config)?;
+        let infos = front.encoders().to_vec();
         Ok(Self {
-            vad,
-            segmenter,
-            probes: encoders.iter().map(|_| None).collect(),
-            encoders,
+            probes: infos.iter().map(|_| None).collect(),
+            front,
             infos,
-            feeds,
-            last_vad_ms: 0.0,
             labels: Vec::new(),
             reference: Vec::new(),
             cleared: None,
             prompts: Prompts::new(config.prompts.clone()),
             config,
-            source: None,
+            current: None,
+            steps: Vec::new(),
             stats: Stats::default(),
             timing: None,
         })
@@ -160,14 +162,25 @@ impl Engine {
             .collect()
     }
 
+    /// A front on the same models for another thread (see [`Front::fork`]).
+    pub fn fork_front(&self) -> Option<Front> {
+        self.front.fork()
+    }
+
     /// Starts recording every stage's duration (see [`crate::timing`]).
     pub fn record_stages(&mut self) {
         self.timing.get_or_insert_with(StageTimes::default);
+        self.front.record_stages();
     }
 
-    /// The stage timings recorded so far (`None` unless [`Engine::record_stages`]).
-    pub fn stage_times(&self) -> Option<&StageTimes> {
-        self.timing.as_ref()
+    /// The stage timings recorded so far, the front's and the word side's (`None` unless
+    /// [`Engine::record_stages`]).
+    pub fn stage_times(&self) -> Option<StageTimes> {
+        let mut times = self.timing.clone()?;
+        if let Some(front) = self.front.stage_times() {
+            times.merge(front.clone());
+        }
+        Some(times)
     }
 
     /// Records one occurrence of a stage run outside the engine (the driver's resampler).
@@ -204,16 +217,20 @@ impl Engine {
 
     /// Starts a new source: voice activity and segmentation restart, words stay.
     pub fn begin_source(&mut self, info: SourceInfo, labels: Labels, out: &mut Vec<Event>) {
-        self.vad.reset();
-        self.segmenter.finish();
+        self.front.begin_source();
+        self.begin_words(info, labels, out);
+    }
+
+    /// Starts a source whose audio another front processes: its steps follow through
+    /// [`Engine::take_step`], then [`Engine::end_words`].
+    pub fn begin_words(&mut self, info: SourceInfo, labels: Labels, out: &mut Vec<Event>) {
         let name = Some(info.name.clone()).filter(|n| !n.is_empty());
         let prompted = labels == Labels::Prompted && !self.prompts.is_empty();
-        self.source = Some(SourceState::new(
+        self.current = Some(Current {
             name,
             labels,
-            info.reference,
-            self.vad.frame_len(),
-        ));
+            reference: info.reference,
+        });
         out.push(Event::SourceStarted(info));
         if prompted {
             out.push(self.prompt_event());
@@ -225,20 +242,11 @@ impl Engine {
     /// # Errors
     /// Model errors from voice activity or an encoder.
     pub fn push(&mut self, samples: &[f32], out: &mut Vec<Event>) -> Result<()> {
-        let frame_len = self.vad.frame_len();
-        let mut rest = samples;
-        while !rest.is_empty() {
-            let src = self
-                .source
-                .get_or_insert_with(|| SourceState::new(None, Labels::None, false, frame_len));
-            let take = (frame_len - src.frame.len()).min(rest.len());
-            src.frame.extend_from_slice(&rest[..take]);
-            rest = &rest[take..];
-            if src.frame.len() == frame_len {
-                self.process_frame(out)?;
-            }
-        }
-        Ok(())
+        let mut steps = std::mem::take(&mut self.steps);
+        let pushed = self.front.push(samples, &mut steps);
+        let taken = self.take_steps(&mut steps, out);
+        self.steps = steps;
+        pushed.and(taken)
     }
 
     /// Ends the current source: a partial last frame is padded, an open word is closed.
@@ -246,22 +254,45 @@ impl Engine {
     /// # Errors
     /// Model errors from voice activity or an encoder.
     pub fn end_source(&mut self, out: &mut Vec<Event>) -> Result<()> {
-        let frame_len = self.vad.frame_len();
-        if let Some(src) = self.source.as_mut()
-            && !src.frame.is_empty()
-        {
-            let real = src.frame.len();
-            src.frame.resize(frame_len, 0.0);
-            self.process_frame(out)?;
-            if let Some(src) = self.source.as_mut() {
-                // The padding is not part of the source.
-                src.pos -= frame_len - real;
+        let mut steps = std::mem::take(&mut self.steps);
+        let ended = self.front.end_source(&mut steps);
+        let taken = self.take_steps(&mut steps, out);
+        self.steps = steps;
+        self.end_words();
+        ended.and(taken)
+    }
+
+    /// Ends a source begun with [`Engine::begin_words`].
+    pub fn end_words(&mut self) {
+        self.current = None;
+    }
+
+    /// Takes one step of the current source's audio, from this engine's front or another:
+    /// a frame counts towards the audio processed, a word goes into the probes.
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] if a word's vectors do not fit its encoder's probe.
+    pub fn take_step(&mut self, step: Step, out: &mut Vec<Event>) -> Result<()> {
+        match step {
+            Step::Frame(f) => {
+                self.stats.audio_seconds += self.front.frame_seconds();
+                out.push(Event::Vad(VadFrame {
+                    time: f.time,
+                    prob: f.prob,
+                    rms: f.rms,
+                    in_word: f.in_word,
+                    dropped: self.stats.dropped_samples,
+                }));
+                Ok(())
             }
+            Step::Word(word) => self.emit_word(*word, out),
         }
-        if let Some(seg) = self.segmenter.finish() {
-            self.emit_word(seg, out)?;
+    }
+
+    fn take_steps(&mut self, steps: &mut Vec<Step>, out: &mut Vec<Event>) -> Result<()> {
+        for step in steps.drain(..) {
+            self.take_step(step, out)?;
         }
-        self.source = None;
         Ok(())
     }
 
@@ -303,49 +334,5 @@ impl Engine {
                 })
                 .collect(),
         }
-    }
-
-    fn process_frame(&mut self, out: &mut Vec<Event>) -> Result<()> {
-        let Some(src) = self.source.as_mut() else {
-            return Ok(());
-        };
-        let t0 = Instant::now();
-        let prob = self.vad.process(&src.frame)?;
-        let vad_took = t0.elapsed();
-        self.last_vad_ms = vad_took.as_secs_f64() * 1e3;
-        let rms = (src.frame.iter().map(|x| x * x).sum::<f32>() / src.frame.len() as f32).sqrt();
-        src.commit_frame();
-        self.stats.audio_seconds += self.vad.frame_len() as f64 / ENGINE_RATE as f64;
-        let t1 = Instant::now();
-        let seg = self.segmenter.push(prob);
-        let segment_took = t1.elapsed();
-        if let Some(t) = self.timing.as_mut() {
-            t.record(stage::VAD, vad_took);
-            t.record(stage::SEGMENT, segment_took);
-        }
-        let time = src.pos as f64 / ENGINE_RATE as f64;
-        out.push(Event::Vad(VadFrame {
-            time,
-            prob,
-            rms,
-            in_word: self.segmenter.in_word(),
-            dropped: self.stats.dropped_samples,
-        }));
-        if let Some(seg) = seg {
-            self.emit_word(seg, out)?;
-        }
-        let keep = self.history_needed();
-        if let Some(src) = self.source.as_mut() {
-            src.trim(keep);
-        }
-        Ok(())
-    }
-
-    /// Samples of history that cover the longest word with its padding and context.
-    fn history_needed(&self) -> usize {
-        let p = self.config.segment;
-        let context_ms = self.config.slicing.context_ms();
-        let ms = p.max_word_ms + p.pre_pad_ms + p.post_pad_ms + p.hangover_ms + context_ms;
-        ms as usize * ENGINE_RATE as usize / 1000 + 4 * self.vad.frame_len()
     }
 }

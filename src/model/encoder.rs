@@ -22,6 +22,7 @@ use super::seam::{EncoderInfo, WordEncoder, WordVectors};
 use crate::error::{Error, Result};
 
 /// A loaded encoder, ready to embed words.
+#[derive(Clone)]
 pub struct Encoder {
     manifest: Manifest,
     info: EncoderInfo,
@@ -37,6 +38,7 @@ pub struct Encoder {
     front_end: Option<Duration>,
 }
 
+#[derive(Clone)]
 enum Runner {
     /// Fixed windows of mel frames, batched (speech_embedding).
     Windows {
@@ -340,6 +342,14 @@ impl Encoder {
 impl WordEncoder for Encoder {
     fn info(&self) -> &EncoderInfo {
         &self.info
+    }
+
+    /// A copy with its own run state over the same plan (a clone is a distinct tract
+    /// session), without the last call's frames.
+    fn fork(&self) -> Option<Box<dyn WordEncoder>> {
+        let mut copy = self.clone();
+        copy.last = None;
+        Some(Box::new(copy))
     }
 
     fn encode_in_context(&mut self, audio: &[f32], word: Range<usize>) -> Result<WordVectors> {

@@ -26,6 +26,11 @@ pub trait VoiceActivity: Send {
     /// # Errors
     /// When the model fails.
     fn process(&mut self, frame: &[f32]) -> Result<f32>;
+    /// An independent copy for another thread, sharing the loaded model (`None` when this
+    /// model cannot be copied; parallel runs then refuse to start).
+    fn fork(&self) -> Option<Box<dyn VoiceActivity>> {
+        None
+    }
 }
 
 /// What the engine, the summary and the screen need to know of an encoder.
@@ -61,6 +66,11 @@ pub trait WordEncoder: Send {
     /// How long the front end (log-mel) of the last audio encode took, for encoders with
     /// one (`None` otherwise).
     fn last_front_end(&self) -> Option<Duration> {
+        None
+    }
+    /// An independent copy for another thread, sharing the loaded weights (`None` when
+    /// this encoder cannot be copied; parallel runs then refuse to start).
+    fn fork(&self) -> Option<Box<dyn WordEncoder>> {
         None
     }
 }

@@ -69,6 +69,7 @@ impl Default for VadParams {
 }
 
 /// Silero VAD: speech probability per frame of [`Vad::frame_len`] samples at 16 kHz.
+#[derive(Clone)]
 pub struct Vad {
     path: PathBuf,
     state: PlanState,
@@ -341,6 +342,11 @@ impl VoiceActivity for Vad {
 
     fn reset(&mut self) {
         Vad::reset(self);
+    }
+
+    /// A copy with its own run state over the same plan (a clone is a distinct tract session).
+    fn fork(&self) -> Option<Box<dyn VoiceActivity>> {
+        Some(Box::new(self.clone()))
     }
 
     fn process(&mut self, frame: &[f32]) -> Result<f32> {

@@ -233,7 +233,7 @@ fn report(
     parts: ReportParts,
 ) -> anyhow::Result<BenchReport> {
     let stats = engine.stats();
-    let mut times = engine.stage_times().cloned().unwrap_or_default();
+    let mut times = engine.stage_times().unwrap_or_default();
     times.merge(sink.times);
     let compute_ms = &stats.word_latency_ms;
     let compute_us: Vec<f64> = compute_ms.iter().map(|ms| ms * 1e3).collect();

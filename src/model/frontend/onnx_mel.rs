@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::model::plan::{self, PlanState};
 
 /// Runs a mel ONNX model on `[1, samples]` input and rescales its output.
+#[derive(Clone)]
 pub struct OnnxMel {
     path: PathBuf,
     state: PlanState,

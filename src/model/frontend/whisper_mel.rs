@@ -16,6 +16,7 @@ pub const HOP: usize = 160;
 const SAMPLE_RATE: f64 = 16_000.0;
 
 /// Computes Whisper log-mel frames; keeps its FFT plan and buffers between calls.
+#[derive(Clone)]
 pub struct WhisperMel {
     n_mels: usize,
     filters: Vec<f32>,
