@@ -43,6 +43,7 @@ pub mod event;
 pub mod labels;
 pub mod model;
 pub mod probe;
+pub mod record;
 pub mod sink;
 pub mod source;
 pub mod summary;

@@ -16,8 +16,9 @@ mod common;
 use std::thread;
 use std::time::Duration;
 
-use common::alsa::{Format, Step, Stream, device, of_type, run_spans, session, spans, summary};
-use groundprobe::audio::{ENGINE_RATE, wav};
+use common::alsa::{
+    Format, Step, Stream, device, of_type, run_spans, session, spans, speech, summary,
+};
 
 /// One VAD frame: 512 samples at 16 kHz.
 const FRAME_S: f64 = 0.032;
@@ -43,16 +44,6 @@ fn assert_same_words(
             "{what}: {g:?} (+{shift:.3} s) vs run's {w:?}"
         );
     }
-}
-
-/// The first `seconds` of the joe demo clip (its words are at least 0.3 s apart), with
-/// `lead` and `tail` seconds of silence around.
-fn speech(seconds: f64, lead: f64, tail: f64) -> Vec<f32> {
-    let clip = wav::read(&common::models().join("demo/01_joe.wav")).unwrap();
-    assert_eq!(clip.sample_rate, ENGINE_RATE);
-    let n = ((seconds * 16_000.0) as usize).min(clip.samples.len());
-    let silence = |s: f64| vec![0.0f32; (s * 16_000.0) as usize];
-    [silence(lead), clip.samples[..n].to_vec(), silence(tail)].concat()
 }
 
 /// Plays `mono` through the device in `stream`'s configuration and through `run`; asserts

@@ -73,6 +73,11 @@ pub struct LiveArgs {
     /// too; default: the device's).
     #[arg(long, value_name = "FORMAT")]
     capture_format: Option<String>,
+    /// Record the session into this folder as it happens: each stream as a WAV take with
+    /// its words' labels as a transcript, and every JSON line (`session.jsonl`); replay it
+    /// with `demo --dir DIR` or `run DIR`, no microphone needed.
+    #[arg(long, value_name = "DIR")]
+    record: Option<PathBuf>,
     /// Test hook (with --json): wait this long after each word, as a slow engine would (the device keeps
     /// delivering; what the ring cannot hold is counted as dropped).
     #[arg(long, value_name = "MS", hide = true)]
@@ -116,6 +121,7 @@ pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
             &args.capture_format,
         ),
         args.word_delay_ms,
+        &args.record,
         DEFAULT_PROMPTS,
     );
     anyhow::bail!("{NO_MIC_SUPPORT}")
@@ -136,6 +142,7 @@ mod imp {
     use groundprobe::driver::{Control, Driver, Ended};
     use groundprobe::engine::Engine;
     use groundprobe::labels::Labels;
+    use groundprobe::record::{Recorded, Recorder, RecordingSink};
     use groundprobe::sink::JsonLines;
     use std::time::Duration;
 
@@ -147,6 +154,9 @@ mod imp {
     use groundprobe::summary::Summary;
 
     use super::{DEFAULT_PROMPTS, LiveArgs, read_prompts};
+
+    /// A recording shared by the recorded source and the recording sink.
+    type Shared = std::sync::Arc<std::sync::Mutex<Recorder>>;
     use crate::cli::signals::Signals;
 
     pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
@@ -190,26 +200,32 @@ mod imp {
                 .transpose()
                 .map_err(|e: String| anyhow::anyhow!("--capture-format: {e}"))?,
         };
+        let recorder = args.record.as_deref().map(Recorder::create).transpose()?;
         let mic = MicSource::open(args.device.as_deref(), want, labels)?;
         if args.json {
             let delay = std::time::Duration::from_millis(args.word_delay_ms.unwrap_or(0));
-            return headless(engine, reference, mic, delay);
+            return headless(engine, reference, mic, delay, recorder);
         }
-        interactive(&args, engine, reference, mic, prompts)
+        interactive(&args, engine, reference, mic, prompts, recorder)
     }
 
-    /// Plays the reference bank, then the microphone, into `driver` until stopped.
+    /// Plays the reference bank, then the microphone (recorded if asked), into `driver`
+    /// until stopped.
     fn session(
         driver: &mut Driver,
         reference: Vec<ClipSource>,
         mic: &mut MicSource,
+        recorder: Option<Shared>,
     ) -> groundprobe::Result<()> {
         for mut clip in reference {
             if driver.play(&mut clip)? != Ended::Finished {
                 return Ok(());
             }
         }
-        driver.play(mic)?;
+        match recorder {
+            Some(rec) => driver.play(&mut Recorded::new(mic, rec))?,
+            None => driver.play(mic)?,
+        };
         Ok(())
     }
 
@@ -218,16 +234,21 @@ mod imp {
         reference: Vec<ClipSource>,
         mut mic: MicSource,
         word_delay: Duration,
+        recorder: Option<Shared>,
     ) -> anyhow::Result<ExitCode> {
         let started = std::time::Instant::now();
         let signals = Signals::install()?;
         let control = Control::new(signals.stop.clone());
-        let mut sink = Slowed {
+        let slowed = Slowed {
             inner: JsonLines::new(std::io::stdout().lock()),
             word_delay,
         };
-        let mut driver = Driver::new(&mut engine, &mut sink, &control);
-        let played = session(&mut driver, reference, &mut mic);
+        let mut sink: Box<dyn Sink> = match &recorder {
+            Some(rec) => Box::new(RecordingSink::new(slowed, rec.clone())),
+            None => Box::new(slowed),
+        };
+        let mut driver = Driver::new(&mut engine, sink.as_mut(), &control);
+        let played = session(&mut driver, reference, &mut mic, recorder);
         let finished = driver.finish(started.elapsed().as_secs_f64(), Vec::new());
         release(mic);
         played?;
@@ -274,6 +295,7 @@ mod imp {
         _: Vec<ClipSource>,
         _: MicSource,
         _: Vec<String>,
+        _: Option<Shared>,
     ) -> anyhow::Result<ExitCode> {
         anyhow::bail!("this build has no terminal UI (feature `ui`): use `live --json`")
     }
@@ -285,8 +307,10 @@ mod imp {
         reference: Vec<ClipSource>,
         mut mic: MicSource,
         prompts: Vec<String>,
+        recorder: Option<Shared>,
     ) -> anyhow::Result<ExitCode> {
         use groundprobe::driver::thread;
+        use groundprobe::sink::channel::ChannelSink;
         use groundprobe::ui::{self, App, Mode};
 
         let d = mic.device().clone();
@@ -301,11 +325,19 @@ mod imp {
         );
         let mut setup = crate::cli::screen::setup(&engine, title, mode, args.engine.k);
         setup.prompts = prompts;
-        let link = thread::spawn(engine, move |driver| {
-            session(driver, reference, &mut mic)?;
+        let log = recorder.clone();
+        let wrap = move |channel: ChannelSink| -> Box<dyn Sink + Send> {
+            match log {
+                Some(rec) => Box::new(RecordingSink::new(channel, rec)),
+                None => Box::new(channel),
+            }
+        };
+        let job = move |driver: &mut Driver| {
+            session(driver, reference, &mut mic, recorder)?;
             Ok(format!("{} words", driver.engine().words()))
-        })
-        .context("starting the engine thread")?;
+        };
+        let link =
+            thread::spawn_with_sink(engine, wrap, job).context("starting the engine thread")?;
 
         let mut app = App::new(setup);
         let signals = Signals::install()?;

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::{Command, Control, Driver};
 use crate::engine::Engine;
+use crate::sink::Sink;
 use crate::sink::channel::{CHANNEL_CAPACITY, ChannelSink, Message};
 
 /// The screen's end of a driver thread.
@@ -49,8 +50,21 @@ impl Link {
 ///
 /// # Errors
 /// When the operating system cannot start a thread.
-pub fn spawn<F>(mut engine: Engine, job: F) -> std::io::Result<Link>
+pub fn spawn<F>(engine: Engine, job: F) -> std::io::Result<Link>
 where
+    F: FnOnce(&mut Driver) -> crate::Result<String> + Send + 'static,
+{
+    spawn_with_sink(engine, |channel| Box::new(channel), job)
+}
+
+/// As [`spawn`], with the driver writing to the sink `wrap` makes around the channel
+/// (e.g. a [`crate::record::RecordingSink`]).
+///
+/// # Errors
+/// When the operating system cannot start a thread.
+pub fn spawn_with_sink<W, F>(mut engine: Engine, wrap: W, job: F) -> std::io::Result<Link>
+where
+    W: FnOnce(ChannelSink) -> Box<dyn Sink + Send> + Send + 'static,
     F: FnOnce(&mut Driver) -> crate::Result<String> + Send + 'static,
 {
     let (tx, rx) = mpsc::sync_channel(CHANNEL_CAPACITY);
@@ -60,10 +74,11 @@ where
     let handle = std::thread::Builder::new()
         .name("groundprobe-engine".into())
         .spawn(move || {
-            let mut sink = ChannelSink::new(tx);
-            let closing = sink.clone();
+            let channel = ChannelSink::new(tx);
+            let closing = channel.clone();
+            let mut sink = wrap(channel);
             let result = {
-                let mut driver = Driver::new(&mut engine, &mut sink, &control);
+                let mut driver = Driver::new(&mut engine, sink.as_mut(), &control);
                 job(&mut driver).map_err(|e| crate::error::chain(&e))
             };
             closing.finished(result);

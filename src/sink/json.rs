@@ -18,6 +18,14 @@ impl<W: Write> JsonLines<W> {
         Self { out }
     }
 
+    /// Flushes what was written.
+    ///
+    /// # Errors
+    /// The writer's.
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+
     /// Serialises first, so that a write error keeps its kind (a closed pipe).
     fn write_line(&mut self, value: &impl serde::Serialize) -> std::io::Result<()> {
         let mut line = serde_json::to_vec(value).map_err(std::io::Error::other)?;

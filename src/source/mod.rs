@@ -53,3 +53,23 @@ pub trait Source: Send {
     /// Pauses or resumes a paced source's clock; live sources keep delivering.
     fn set_paused(&mut self, _paused: bool) {}
 }
+
+/// A borrowed source is a source (so that wrappers such as
+/// [`crate::record::Recorded`] can borrow one).
+impl<S: Source + ?Sized> Source for &mut S {
+    fn info(&self) -> SourceInfo {
+        (**self).info()
+    }
+    fn labels(&mut self) -> Labels {
+        (**self).labels()
+    }
+    fn pull(&mut self, buf: &mut [f32]) -> Result<Pull> {
+        (**self).pull(buf)
+    }
+    fn dropped(&self) -> u64 {
+        (**self).dropped()
+    }
+    fn set_paused(&mut self, paused: bool) {
+        (**self).set_paused(paused);
+    }
+}

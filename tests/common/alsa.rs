@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use groundprobe::audio::{ENGINE_RATE, resample};
+use groundprobe::audio::{ENGINE_RATE, resample, wav};
 use serde_json::Value;
 
 pub const SYSTEM_ALSA_CONF: &str = "/usr/share/alsa/alsa.conf";
@@ -358,4 +358,14 @@ pub fn session(dev: &Device, flags: &[String], byte_rate: usize, steps: Vec<Step
     let lines = session.stop();
     drop(input);
     lines
+}
+
+/// The first `seconds` of the joe demo clip (its words are at least 0.3 s apart), with
+/// `lead` and `tail` seconds of silence around.
+pub fn speech(seconds: f64, lead: f64, tail: f64) -> Vec<f32> {
+    let clip = wav::read(&super::models().join("demo/01_joe.wav")).unwrap();
+    assert_eq!(clip.sample_rate, ENGINE_RATE);
+    let n = ((seconds * 16_000.0) as usize).min(clip.samples.len());
+    let silence = |s: f64| vec![0.0f32; (s * 16_000.0) as usize];
+    [silence(lead), clip.samples[..n].to_vec(), silence(tail)].concat()
 }
