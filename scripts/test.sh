@@ -4,7 +4,9 @@
 # its code is checked too), and the whole test suite on real audio and real models.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Each step says how long it took (CI must stay under 30 minutes on 2 cores).
+# Each step says how long it took (CI must stay under 30 minutes on 2 cores). Every cargo
+# step uses the `ci` profile (Cargo.toml: release, tract-core built at opt-level 1), so
+# they share one build of the dependencies' build scripts.
 step() {
     local start=$SECONDS
     "$@"
@@ -13,16 +15,16 @@ step() {
 step scripts/install-deps.sh
 step cargo fmt --all -- --check
 # With `ort` too: the onnxruntime comparison (loaded at run time) is linted, never downloaded.
-step cargo clippy --release --all-targets --features mic,ort -- -D warnings
+step cargo clippy --profile ci --all-targets --features mic,ort -- -D warnings
 # The library and the binary build without the terminal UI (no ratatui/crossterm) and
 # without the microphone (the default build: README's first command).
-step cargo check --release --lib --bins --no-default-features
-step cargo check --release --bins
-RUSTDOCFLAGS="-D warnings" step cargo doc --release --no-deps --quiet
+step cargo check --profile ci --lib --bins --no-default-features
+step cargo check --profile ci --bins
+RUSTDOCFLAGS="-D warnings" step cargo doc --profile ci --no-deps --quiet
 # With `mic`, so the same build also runs tests/mic_alsa.rs: the microphone path through a
 # real ALSA device (a file plugin reading a FIFO the test feeds in real time) — cpal,
 # callback, ring, resampler and engine, no sound card needed.
-step cargo test --release --features mic
+step cargo test --profile ci --features mic
 # Raspberry Pi: the 64-bit target cross-built with its model-output tests run under
 # qemu-user; the 32-bit one type-checked (its full cross-test is another ~15 minutes on
 # 2 cores: `scripts/cross-test armv7-unknown-linux-gnueabihf`, README "Raspberry Pi").

@@ -241,6 +241,35 @@ fn clear_forgets_session_words_and_keeps_the_reference_bank() {
 }
 
 #[test]
+fn reference_words_keep_their_speakers_through_clear_and_undo() {
+    let (mut e, _) = engine(EngineConfig::default());
+    let speakers = |e: &Engine| e.metrics()["rec"][0].word_identity.speakers;
+    let mut sink = Memory::new();
+    let (tx, rx) = mpsc::channel();
+    let control = Control::default().with_commands(rx);
+    let mut driver = Driver::new(&mut e, &mut sink, &control);
+    for speaker in ["ann", "bob"] {
+        let labels = Labels::transcript("a b").by_speaker(speaker);
+        driver.play(&mut clip(2, labels).as_reference()).unwrap();
+    }
+    driver
+        .play(&mut clip(2, Labels::transcript("a b").by_speaker("cy")))
+        .unwrap();
+    assert_eq!(speakers(driver.engine()), 3);
+    tx.send(Command::Clear).unwrap();
+    driver.play(&mut clip(0, Labels::None)).unwrap();
+    assert_eq!(driver.engine().words(), 4);
+    assert_eq!(
+        speakers(driver.engine()),
+        2,
+        "the reference bank's two speakers"
+    );
+    tx.send(Command::UndoClear).unwrap();
+    driver.play(&mut clip(0, Labels::None)).unwrap();
+    assert_eq!(speakers(driver.engine()), 3, "and the session's, back");
+}
+
+#[test]
 fn nan_infinite_and_wild_samples_are_repaired_before_the_engine_and_the_run_goes_on() {
     let (mut e, _) = engine(EngineConfig::default());
     let mut samples = bursts(2, 0.4, 0.6);

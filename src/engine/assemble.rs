@@ -46,6 +46,7 @@ impl Engine {
         let (file, reference) = (src.name.clone(), src.reference);
         let index = self.labels.len();
         self.labels.push(label.clone());
+        self.speakers.push(speaker.clone());
 
         self.stats
             .end_of_speech_ms
@@ -94,6 +95,7 @@ impl Engine {
         if reference {
             self.reference.push(ReferenceWord {
                 label: label.clone(),
+                speaker: speaker.clone(),
                 vectors: encoded.into_iter().map(|(v, _)| v).collect(),
             });
         }

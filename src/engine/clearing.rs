@@ -34,6 +34,7 @@ impl Engine {
         (from..self.labels.len())
             .map(|i| ReferenceWord {
                 label: self.labels[i].clone(),
+                speaker: self.speakers[i].clone(),
                 vectors: self
                     .probes
                     .iter()
@@ -53,14 +54,17 @@ impl Engine {
     pub(super) fn refill(&mut self, words: &[ReferenceWord]) {
         self.probes.iter_mut().flatten().for_each(Probe::clear);
         self.labels.clear();
+        self.speakers.clear();
         for word in words {
+            let (label, speaker) = (word.label.as_deref(), word.speaker.as_deref());
             for (probe, v) in self.probes.iter_mut().zip(&word.vectors) {
                 if let Some(p) = probe.as_mut() {
                     // The probe took these vectors before, so their widths match.
-                    let _ = p.push(word.label.as_deref(), &v.layers);
+                    let _ = p.push_spoken(label, speaker, &v.layers);
                 }
             }
             self.labels.push(word.label.clone());
+            self.speakers.push(word.speaker.clone());
         }
     }
 }

@@ -52,6 +52,7 @@ pub struct Stats {
 #[derive(Debug, Clone)]
 struct ReferenceWord {
     label: Option<String>,
+    speaker: Option<String>,
     vectors: Vec<WordVectors>,
 }
 
@@ -75,6 +76,8 @@ pub struct Engine {
     probes: Vec<Option<Probe>>,
     /// Label of every word in the session, by index.
     labels: Vec<Option<String>>,
+    /// Speaker of every word in the session, by index (for word identity).
+    speakers: Vec<Option<String>>,
     reference: Vec<ReferenceWord>,
     /// The last clear: every word it forgot, and how many words it kept (the reference).
     cleared: Option<(Vec<ReferenceWord>, usize)>,
@@ -106,6 +109,7 @@ impl Engine {
             front,
             infos,
             labels: Vec::new(),
+            speakers: Vec::new(),
             reference: Vec::new(),
             cleared: None,
             prompts: Prompts::new(config.prompts.clone()),
