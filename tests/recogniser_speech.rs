@@ -181,16 +181,17 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 #[test]
 fn fsdd_sample_is_heard_and_snapped() {
     let Some(dir) = common::fsdd() else { return };
-    let files = fsdd_files(&dir, 30);
-    assert_eq!(files.len(), 100);
+    let files = fsdd_files(&dir, 60);
+    assert_eq!(files.len(), 50);
     let t = measure_fsdd(&files);
     let (open, snapped) = (t.rate(t.open), t.rate(t.snapped));
     eprintln!(
-        "FSDD every 30th: open {open:.3}, snapped {snapped:.3}, repeat {:.3}, cap {:.3}",
+        "FSDD every 60th: open {open:.3}, snapped {snapped:.3}, repeat {:.3}, cap {:.3}",
         t.rate(t.repeat),
         t.rate(t.cap)
     );
-    // Measured: open 48 %, snapped 91 % (100 files).
+    // Measured: open 48 %, snapped 91 % on every 30th (100 files); every 60th keeps CI
+    // under 30 minutes.
     assert!(open >= 0.3, "open-vocabulary accuracy {open}");
     assert!(snapped >= 0.75, "snapped accuracy {snapped}");
 }
