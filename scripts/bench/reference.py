@@ -9,7 +9,8 @@ one-word WAV files labelled by name (`<word>_<voice>_<n>.wav`, the paper's lexic
    cleared after 1,024 ms below 0.1) and its hysteresis segmenter (onset 0.5, offset 0.35,
    150 ms hangover, 120 ms shortest word, peak >= 0.6, 160/96 ms padding);
 3. every word through speech_embedding (mel model, windows of 76 frames every 8, the
-   six tapped layers mean-pooled), as tests/fixtures' reference does;
+   six tapped layers mean-pooled): scripts/fixtures/speech_embedding.py, which made the
+   encoder's test fixtures;
 4. per word, its 5 nearest earlier words by cosine at the output layer (the engine's
    incremental neighbours); at the end, per layer, cosine silhouettes over the semantic
    categories and phonetic groups (sklearn.metrics.silhouette_score) and over the words.
@@ -22,17 +23,17 @@ import argparse
 import json
 import pathlib
 import sys
-import tomllib
 import wave
 
 import numpy as np
-import onnx
 import onnxruntime as ort
 from scipy.signal import resample_poly
 from sklearn.metrics import silhouette_score
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MODELS = ROOT / "models"
+sys.path.insert(0, str(ROOT / "scripts" / "fixtures"))
+from speech_embedding import SpeechEmbedding  # noqa: E402  (the fixtures' reference)
 RATE = 16000
 FRAME, CONTEXT = 512, 64
 ONSET, OFFSET, HANGOVER_MS, MIN_WORD_MS, MAX_WORD_MS = 0.5, 0.35, 150, 120, 2000
@@ -40,10 +41,10 @@ PRE_PAD_MS, POST_PAD_MS, CONFIRM = 160, 96, 0.6
 MAX_GAIN, TARGET_RMS, MEMORY_MS, RISE_DB_S, RESET_MS = 8.0, 0.1, 512, 24.0, 1024
 
 
-def session(model):
+def one_thread():
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = opts.inter_op_num_threads = 1
-    return ort.InferenceSession(model, opts, providers=["CPUExecutionProvider"])
+    return opts
 
 
 def read(path):
@@ -118,42 +119,6 @@ def segments(probs):
     return words
 
 
-class SpeechEmbedding:
-    def __init__(self):
-        d = MODELS / "speech-embedding"
-        m = tomllib.loads((d / "manifest.toml").read_text())
-        self.fe, self.inp, self.layers = m["frontend"], m["input"], m["layers"]
-        self.mel = session(str(d / self.fe["file"]))
-        model = onnx.load(str(d / m["file"]))
-        have = {o.name for o in model.graph.output}
-        for layer in self.layers:
-            if layer["outlet"] not in have:
-                model.graph.output.append(onnx.helper.make_empty_tensor_value_info(layer["outlet"]))
-        self.emb = session(model.SerializeToString())
-        self.names = [o.name for o in self.emb.get_outputs()]
-
-    def encode(self, x):
-        fe, window, hop = self.fe, self.inp["window"], self.inp["hop"]
-        need = fe["win"] + (window - 1) * fe["hop"]
-        if x.size < need:
-            before = (need - x.size) // 2
-            x = np.concatenate([np.zeros(before, np.float32), x, np.zeros(need - x.size - before, np.float32)])
-        mel = self.mel.run(None, {"input": (x * fe["input_gain"])[None, :].astype(np.float32)})[0]
-        mel = mel.reshape(-1, fe["n_mels"]) * fe["scale"] + fe["offset"]
-        last = mel.shape[0] - window
-        starts = list(range(0, last + 1, hop))
-        if starts[-1] != last:
-            starts.append(last)
-        batch = np.stack([mel[s : s + window] for s in starts])[..., None].astype(np.float32)
-        outs = dict(zip(self.names, self.emb.run(None, {"input_1": batch})))
-        pooled = []
-        for layer in self.layers:
-            y = outs[layer["outlet"]]
-            axis = layer.get("channel_axis", y.ndim - 1)
-            pooled.append(np.moveaxis(y, axis, -1).reshape(-1, y.shape[axis]).mean(axis=0))
-        return pooled
-
-
 def lexicon():
     words = {}
     for line in (MODELS / "lexicon" / "paper.tsv").read_text().splitlines():
@@ -176,15 +141,16 @@ def main():
     ap.add_argument("dir", type=pathlib.Path)
     args = ap.parse_args()
     lex = lexicon()
-    vad = session(str(MODELS / "silero-vad" / "silero_vad_openvino_16k.onnx"))
-    enc = SpeechEmbedding()
+    vad_file = MODELS / "silero-vad" / "silero_vad_openvino_16k.onnx"
+    vad = ort.InferenceSession(str(vad_file), one_thread(), providers=["CPUExecutionProvider"])
+    enc = SpeechEmbedding(one_thread())
     bank, labels, out = [], [], sys.stdout
     for path in sorted(p for p in args.dir.rglob("*") if p.suffix.lower() == ".wav"):
         label = path.name.split("_")[0]
         label = label if label in lex else None
         x = read(path)
         for start, end in segments(vad_probs(vad, x)):
-            vectors = enc.encode(x[start:end])
+            vectors = list(enc.encode(x[start:end])[1].values())
             bank.append(vectors)
             labels.append(label)
             query = vectors[-1] / (np.linalg.norm(vectors[-1]) or 1)
