@@ -11,6 +11,8 @@ mod run;
 #[cfg(feature = "ui")]
 mod screen;
 mod signals;
+#[cfg(all(feature = "mic", feature = "ui"))]
+mod stderr_log;
 
 use std::process::ExitCode;
 
