@@ -174,10 +174,10 @@ impl Drop for Recorder {
     }
 }
 
-fn wav_error(path: &Path, e: hound::Error) -> Error {
-    match e {
-        hound::Error::IoError(e) => Error::io(path, e),
-        other => Error::io(path, std::io::Error::other(other)),
+fn wav_error(path: &Path, source: hound::Error) -> Error {
+    Error::Wav {
+        path: path.to_path_buf(),
+        source,
     }
 }
 
@@ -216,7 +216,7 @@ impl<S: Source> Source for Recorded<S> {
     /// Pulls from the source and records what it delivered.
     ///
     /// # Errors
-    /// The source's errors, and [`Error::Io`] naming the take when it cannot be written.
+    /// The source's errors, and [`Error::Wav`] naming the take when it cannot be written.
     fn pull(&mut self, buf: &mut [f32]) -> Result<Pull> {
         let pulled = self.inner.pull(buf)?;
         match &pulled {
