@@ -77,7 +77,7 @@ fn the_bundled_folder_lists_every_kind_with_a_header_and_checked_files() {
         row("whisper-grounded")["depends_on"],
         "whisper-tiny-en (layer4_ln)"
     );
-    assert_eq!(row("minilm_l6")["detail"], "189 words × 384");
+    assert_eq!(row("minilm_l6")["detail"], "199 words × 384");
     assert_eq!(row("paper.pairs")["depends_on"], "paper");
 }
 

@@ -97,9 +97,14 @@ fn table_mode_ends_with_the_per_layer_numbers_of_the_json_summary() {
         row[4],
         format!("{:.1}%", id["top1"].as_f64().unwrap() * 100.0)
     );
-    // Digits have no category or group, and the text tables hold no digit: shown as —.
+    // Digits have no category or group: shown as —. MiniLM holds the digits' spoken
+    // names (its rows `0`..`9`), CLIP's class names none: a CKA and a —, as in the JSON.
     assert_eq!(&row[1..3], ["—", "—"]);
-    assert_eq!(&row[5..], ["—", "—"]);
+    assert!(m["cka"]["clip"].is_null(), "{m}");
+    assert_eq!(row[5], "—");
+    let minilm = m["cka"]["minilm_l6"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&minilm), "{minilm}");
+    assert_eq!(row[6], format!("{minilm:.3}"));
     assert_eq!(id["speakers"], 3);
 }
 

@@ -62,10 +62,13 @@ fn at_160x48_everything_is_shown() {
     assert!(s.contains("CKA vs minilm_l6 | clip · 4 words"));
     let row = line_with(&s, "block1 ");
     for v in [
-        "+0.123", "-0.045", "0.61", "0.33", "proj", "+0.017", "+0.081", "0.52", "0.58",
+        "+0.123", "-0.045", "0.62", "0.61", "0.33", "proj", "+0.017", "+0.081", "0.52", "0.58",
     ] {
         assert!(row.contains(v), "{v} not in {row}");
     }
+    // Word identity's top-1 between the silhouettes and the CKA.
+    assert!(row.find("0.62") < row.find("0.61"), "{row}");
+    assert!(line_with(&s, " layer ").contains("top-1"), "{s}");
     // Every stage's latency with p50 and p95.
     assert!(line_with(&s, "stage").contains("p50") && line_with(&s, "stage").contains("p95"));
     let enc = line_with(&s, "encode:speech-embedding");
@@ -91,10 +94,11 @@ fn at_100x30_grounded_and_ungrounded_stay_side_by_side() {
     );
     let row = line_with(&s, "block1 ");
     for v in [
-        "+0.123", "-0.045", "0.61", "0.33", "proj", "+0.017", "0.52", "0.58",
+        "+0.123", "-0.045", "0.62", "0.61", "0.33", "proj", "+0.017", "0.52", "0.58",
     ] {
         assert!(row.contains(v), "{v} not in {row}\n{s}");
     }
+    assert!(line_with(&s, " layer ").contains("top-1"), "{s}");
     let latency = line_with(&s, "word end → shown");
     assert!(latency.contains("4.7 / 6.7"), "{latency}");
     assert!(
@@ -127,6 +131,11 @@ fn at_80x24_the_selected_encoders_essentials_are_shown() {
     assert!(
         sil.contains("phonetic +0.300") && sil.contains("semantic +0.050"),
         "{sil}"
+    );
+    let identity = line_with(&s, "identity");
+    assert!(
+        identity.contains("top-1 0.80") && identity.contains("silhouette +0.050"),
+        "{identity}"
     );
     let cka = line_with(&s, "CKA");
     assert!(

@@ -211,6 +211,69 @@ fn digits_in_folders_without_speakers_are_scored_leave_one_out() {
     assert!(last > 0.5, "whisper-tiny-en/layer4_ln top-1 {last}");
 }
 
+/// The live view rescores every layer after each word while that is cheap, and in a long
+/// session each layer in turn: its scores are then those of its last refresh, and the
+/// refresh reaches every layer within as many words as there are layers.
+#[test]
+fn live_word_identity_is_exact_when_cheap_and_refreshed_in_turn_when_not() {
+    use groundprobe::probe::{Lexicon, Probe};
+    use std::sync::Arc;
+    let layers = 3;
+    let mut probe = Probe::new(
+        (0..layers).map(|l| format!("l{l}")).collect(),
+        vec![4; layers],
+        Arc::new(Lexicon::digits()),
+        Vec::new(),
+    )
+    .unwrap();
+    let mut state = 7u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 40) as f32 / (1u64 << 23) as f32 - 1.0
+    };
+    let mut push = |probe: &mut Probe, i: usize| {
+        let v: Vec<Vec<f32>> = (0..layers)
+            .map(|_| (0..4).map(|_| next()).collect())
+            .collect();
+        let speaker = format!("s{}", i % 3);
+        probe
+            .push_spoken(Some(&format!("w{}", i % 40)), Some(&speaker), &v)
+            .unwrap();
+    };
+    let identities = |m: Vec<groundprobe::event::LayerMetrics>| -> Vec<_> {
+        m.into_iter().map(|l| l.word_identity).collect()
+    };
+    // 60 tokens of 40 words: 2,400 pairs per layer, every layer rescored per word.
+    for i in 0..60 {
+        push(&mut probe, i);
+        assert_eq!(
+            identities(probe.live_metrics()),
+            identities(probe.metrics())
+        );
+    }
+    // 1,200 tokens of 40 words: 48,000 pairs, fewer layers than all per word.
+    for i in 60..1_200 {
+        push(&mut probe, i);
+    }
+    let exact = identities(probe.metrics());
+    let first = identities(probe.live_metrics());
+    assert!(
+        first.iter().zip(&exact).any(|(a, b)| a != b),
+        "all rescored at once"
+    );
+    for _ in 1..layers {
+        probe.live_metrics();
+    }
+    assert_eq!(identities(probe.live_metrics()), exact);
+    assert!(
+        exact
+            .iter()
+            .all(|id| id.top1.is_some() && id.silhouette.is_some())
+    );
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
 

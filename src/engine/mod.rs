@@ -153,16 +153,9 @@ impl Engine {
 
     /// Per encoder, the probe's per-layer metrics over the words so far.
     pub fn metrics(&self) -> BTreeMap<String, Vec<LayerMetrics>> {
-        self.metrics_with(Probe::metrics)
-    }
-
-    fn metrics_with(
-        &self,
-        f: fn(&Probe) -> Vec<LayerMetrics>,
-    ) -> BTreeMap<String, Vec<LayerMetrics>> {
         let probes = self.infos.iter().zip(&self.probes);
         probes
-            .filter_map(|(e, p)| Some((e.name.clone(), f(p.as_ref()?))))
+            .filter_map(|(e, p)| Some((e.name.clone(), p.as_ref()?.metrics())))
             .collect()
     }
 
@@ -205,8 +198,9 @@ impl Engine {
     }
 
     /// The probe's metrics now, as the event sent after every word (word identity's
-    /// O(n·words) scores are left to [`Engine::metrics`] and the summary).
-    pub fn metrics_event(&self) -> Event {
+    /// scores as [`Probe::live_metrics`] refreshes them; [`Engine::metrics`] and the
+    /// summary have them exact).
+    pub fn metrics_event(&mut self) -> Event {
         Event::Metrics(Box::new(MetricsEvent {
             words: self.labels.len(),
             tables: self
@@ -215,7 +209,12 @@ impl Engine {
                 .iter()
                 .map(|t| t.name().to_string())
                 .collect(),
-            encoders: self.metrics_with(Probe::live_metrics),
+            encoders: self
+                .infos
+                .iter()
+                .zip(&mut self.probes)
+                .filter_map(|(e, p)| Some((e.name.clone(), p.as_mut()?.live_metrics())))
+                .collect(),
         }))
     }
 

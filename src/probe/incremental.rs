@@ -11,7 +11,7 @@ use super::pairs::PairKind;
 use super::silhouette::Silhouette;
 use super::table::TextTable;
 use crate::error::{Error, Result};
-use crate::event::{LayerMetrics, PairMean, PairMeans, Relation};
+use crate::event::{LayerMetrics, PairMean, PairMeans, Relation, WordIdentity};
 
 mod cka_table;
 mod pair_sums;
@@ -341,23 +341,25 @@ impl Probe {
     /// The metrics of every layer, now. O(n·(categories + groups + words)) per layer.
     pub fn metrics(&self) -> Vec<LayerMetrics> {
         (0..self.layer_names.len())
-            .map(|l| self.layer_metrics(l, true))
+            .map(|l| self.layer_metrics(l, self.identity.metrics(l, true)))
             .collect()
     }
 
-    /// As [`Probe::metrics`] but word identity's silhouette and top-1 left out (`None`):
-    /// O(n·(categories + groups)) per layer, for a view refreshed after every word.
-    pub fn live_metrics(&self) -> Vec<LayerMetrics> {
-        (0..self.layer_names.len())
-            .map(|l| self.layer_metrics(l, false))
+    /// As [`Probe::metrics`], for a view refreshed after every word: O(n·(categories +
+    /// groups)) per layer, and word identity's O(n·words) scores recomputed only as often
+    /// as a bounded cost per word allows (between refreshes, those of the last one; its
+    /// `tokens` says over how many tokens).
+    pub fn live_metrics(&mut self) -> Vec<LayerMetrics> {
+        let identity = self.identity.live().to_vec();
+        identity
+            .into_iter()
+            .enumerate()
+            .map(|(l, id)| self.layer_metrics(l, id))
             .collect()
     }
 
-    /// The metrics of one layer, now (word identity's O(n·words) scores if `identity`).
-    ///
-    /// # Panics
-    /// If `layer` is out of range.
-    pub fn layer_metrics(&self, layer: usize, identity: bool) -> LayerMetrics {
+    /// The metrics of one layer, now, with word identity as given.
+    fn layer_metrics(&self, layer: usize, word_identity: WordIdentity) -> LayerMetrics {
         let mut cka = BTreeMap::new();
         let mut cka_debiased = BTreeMap::new();
         let mut cka_words = BTreeMap::new();
@@ -382,7 +384,7 @@ impl Probe {
             phonetic_words: self.phonetic.len(),
             silhouette_semantic: self.semantic.score(layer),
             silhouette_phonetic: self.phonetic.score(layer),
-            word_identity: self.identity.metrics(layer, identity),
+            word_identity,
             cka,
             cka_debiased,
             cka_words,

@@ -169,6 +169,8 @@ pub fn script(app: &mut App) {
         silhouette_phonetic: p,
         silhouette_semantic: s,
         cka: cka.to_vec(),
+        identity_top1: p.map(|p| 0.5 + p),
+        identity_silhouette: s,
     };
     app.apply(Msg::Metrics(MetricsSnapshot {
         tables: vec!["minilm_l6".into(), "clip".into()],

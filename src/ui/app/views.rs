@@ -59,6 +59,11 @@ pub struct LayerMetrics {
     pub silhouette_semantic: Option<f32>,
     /// Linear CKA against each text table, in [`MetricsSnapshot::tables`] order.
     pub cka: Vec<Option<f32>>,
+    /// Word identity: share of words whose nearest word centroid (other speakers') is
+    /// their own word.
+    pub identity_top1: Option<f32>,
+    /// Word identity: silhouette (cosine) with one cluster per word.
+    pub identity_silhouette: Option<f32>,
 }
 
 /// The probe's metrics at some point in the session, per encoder (the lead's probe fills
@@ -91,6 +96,8 @@ impl From<&MetricsEvent> for MetricsSnapshot {
                             .iter()
                             .map(|t| l.cka.get(t).copied().flatten().map(|x| x as f32))
                             .collect(),
+                        identity_top1: l.word_identity.top1.map(|x| x as f32),
+                        identity_silhouette: l.word_identity.silhouette.map(|x| x as f32),
                     })
                     .collect();
                 (name.clone(), layers)

@@ -1,6 +1,6 @@
 //! The small screen (e.g. 80×24): the selected encoder's essentials — the latest word
-//! and what was heard, its neighbours with their marks, the chosen layer's silhouettes
-//! and CKA, and the latency. Tab switches encoder, ←/→ the layer.
+//! and what was heard, its neighbours with their marks, the chosen layer's silhouettes,
+//! word identity and CKA, and the latency. Tab switches encoder, ←/→ the layer.
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -21,7 +21,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Constraint::Length(3),
         Constraint::Length(3),
         Constraint::Min(5),
-        Constraint::Length(5),
+        Constraint::Length(6),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -77,7 +77,8 @@ impl Widget for Latest<'_> {
     }
 }
 
-/// The chosen layer of the selected encoder: silhouettes, CKA per text table, latency.
+/// The chosen layer of the selected encoder: silhouettes, word identity, CKA per text
+/// table, latency.
 struct LayerPanel<'a>(&'a App);
 
 impl Widget for LayerPanel<'_> {
@@ -112,6 +113,14 @@ impl Widget for LayerPanel<'_> {
             8,
             Color::LightGreen,
         ));
+        let mut identity = vec![grey("identity   top-1 ")];
+        identity.extend(unsigned(m.and_then(|m| m.identity_top1), 8));
+        identity.push(grey("  silhouette "));
+        identity.extend(signed(
+            m.and_then(|m| m.identity_silhouette),
+            8,
+            Color::LightYellow,
+        ));
         let mut cka = vec![grey("CKA        ")];
         let tables: &[String] = app.metrics.as_ref().map_or(&[], |m| &m.tables);
         for (ti, t) in tables.iter().enumerate() {
@@ -135,6 +144,7 @@ impl Widget for LayerPanel<'_> {
         latency_line.extend(latency.spans);
         let lines = vec![
             Line::from(silhouettes),
+            Line::from(identity),
             Line::from(cka),
             Line::from(latency_line),
         ];

@@ -1,5 +1,6 @@
-//! Per layer and encoder: phonetic and semantic silhouette, and CKA with every text
-//! table side by side (e.g. MiniLM, ungrounded text, and CLIP, grounded text).
+//! Per layer and encoder: phonetic and semantic silhouette, word identity (nearest word
+//! centroid top-1), and CKA with every text table side by side (e.g. MiniLM, ungrounded
+//! text, and CLIP, grounded text).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -10,7 +11,8 @@ use ratatui::widgets::{Paragraph, Widget};
 use super::theme::{bar, framed, panel, put};
 use crate::ui::app::{App, EncoderSetup, LayerMetrics};
 
-/// Per layer and encoder: phonetic and semantic silhouette, and CKA with each text table.
+/// Per layer and encoder: phonetic and semantic silhouette, word identity, and CKA with
+/// each text table.
 pub struct Metrics<'a>(pub &'a App);
 
 impl Widget for Metrics<'_> {
@@ -19,15 +21,15 @@ impl Widget for Metrics<'_> {
         let tables: &[String] = app.metrics.as_ref().map_or(&[], |m| &m.tables);
         let note = match &app.metrics {
             Some(m) if !tables.is_empty() => format!(
-                " per layer: silhouette (phonetic | semantic), CKA vs {} · {} words ",
+                " per layer: silhouette (phonetic | semantic), word identity, CKA vs {} · {} words ",
                 tables.join(" | "),
                 m.words
             ),
             Some(m) => format!(
-                " per layer: silhouette (phonetic | semantic) · {} words ",
+                " per layer: silhouette (phonetic | semantic), word identity · {} words ",
                 m.words
             ),
-            None => " per layer: silhouette (phonetic | semantic) and CKA ".to_string(),
+            None => " per layer: silhouette, word identity and CKA ".to_string(),
         };
         let inner = framed(buf, area, panel(note));
         if app.encoders.is_empty() {
@@ -51,11 +53,11 @@ impl Widget for Metrics<'_> {
             let selected = ei == app.encoder;
             let metrics: Option<&Vec<LayerMetrics>> =
                 app.metrics.as_ref().and_then(|m| m.encoders.get(&enc.name));
-            // name (13), two silhouettes (7 + bar each) and a gap, a gap and a CKA
-            // (5 + bar) per table.
+            // name (13), two silhouettes (7 + bar each) and a gap, a gap and a share
+            // (5 + bar) for word identity and for each table's CKA; no bars when narrow.
             let t = tables.len();
-            let fixed = 13 + 14 + 1 + 6 * t;
-            let bar_w = ((col.width as usize).saturating_sub(fixed) / (2 + t)).clamp(1, 12);
+            let fixed = 13 + 14 + 1 + 6 * (t + 1);
+            let bar_w = ((col.width as usize).saturating_sub(fixed) / (3 + t)).min(12);
             let head_style = if selected {
                 Style::new().bold().fg(Color::LightCyan)
             } else {
@@ -114,6 +116,8 @@ impl Widget for Metrics<'_> {
                     bar_w,
                     Color::LightGreen,
                 ));
+                spans.push(Span::raw(" "));
+                spans.extend(unsigned(m.and_then(|m| m.identity_top1), bar_w));
                 for ti in 0..t {
                     spans.push(Span::raw(" "));
                     let cka = m.and_then(|m| m.cka.get(ti).copied().flatten());
@@ -132,15 +136,20 @@ impl Widget for Metrics<'_> {
     }
 }
 
-/// The column heads: layer, the two silhouettes, and each table's name up to its first
-/// `_` (`minilm_l6` → `minilm`; the panel's title names them in full).
+/// The column heads: layer, the two silhouettes, word identity's top-1, and each table's
+/// name up to its first `_` (`minilm_l6` → `minilm`; the panel's title names them in full).
 fn heading(tables: &[String], bar_w: usize) -> String {
+    let (phonetic, semantic) = if bar_w > 0 {
+        ("phonetic", "semantic")
+    } else {
+        ("phon.", "sem.")
+    };
     let mut s = format!(
-        "{:<13}{:<w$} {:<w$}",
+        "{:<13}{phonetic:<w$} {semantic:<w$} {:<v$}",
         " layer",
-        "phonetic",
-        "semantic",
-        w = 7 + bar_w
+        "top-1",
+        w = 7 + bar_w,
+        v = 5 + bar_w
     );
     for t in tables {
         let short = t.split('_').next().unwrap_or(t);
