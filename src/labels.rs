@@ -47,6 +47,16 @@ impl Labels {
         }
     }
 
+    /// The label [`Labels::take_next`] would give now, taking nothing.
+    pub fn peek_next(&self) -> Option<&str> {
+        match self {
+            Labels::None | Labels::Prompted => None,
+            Labels::Fixed(l) => Some(l),
+            Labels::Sequence(q) => q.front().map(String::as_str),
+            Labels::Spoken { labels, .. } => labels.peek_next(),
+        }
+    }
+
     /// The next word's label from a source-level rule (`None` for [`Labels::Prompted`],
     /// whose labels come from [`Prompts::take`]).
     pub fn take_next(&mut self) -> Option<String> {
@@ -83,6 +93,13 @@ impl Prompts {
         let word = self.words.get(self.next % self.words.len().max(1))?.clone();
         self.next += 1;
         Some(word)
+    }
+
+    /// The label [`Prompts::take`] would give now, taking nothing.
+    pub fn peek(&self) -> Option<&str> {
+        self.words
+            .get(self.next % self.words.len().max(1))
+            .map(String::as_str)
     }
 
     /// Prompts taken so far.

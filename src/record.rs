@@ -265,7 +265,7 @@ impl<K: Sink> RecordingSink<K> {
         let mut rec = lock(&self.recorder);
         match event {
             Event::SourceStarted(info) => self.recording = !info.reference,
-            Event::Word(w) if self.recording => rec.word(w.label.as_deref())?,
+            Event::Word(w) if self.recording && w.is_final => rec.word(w.label.as_deref())?,
             _ => {}
         }
         let rec = &mut *rec;

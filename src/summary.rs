@@ -78,6 +78,23 @@ pub struct Summary {
     /// Per encoder and layer: silhouettes, word identity, CKA against each text table,
     /// word-pair means (null where not computable yet).
     pub metrics: BTreeMap<String, BTreeMap<String, LayerMetrics>>,
+    /// With a speculative close (`--speculate-ms`): what it cost and what it gained.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speculation: Option<Speculation>,
+}
+
+/// The speculative close over a run: provisional words and how much sooner words showed.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Speculation {
+    /// Provisional word lines written.
+    pub provisional: usize,
+    /// Of those, retracted because speech went on.
+    pub retracted: usize,
+    /// Per final word, milliseconds of audio from the end of its speech to its first
+    /// line (the provisional one when it was confirmed).
+    pub end_of_speech_to_first_line_ms: Option<Percentiles>,
+    /// The same to its final line (the hangover).
+    pub end_of_speech_to_final_line_ms: Option<Percentiles>,
 }
 
 #[cfg(test)]

@@ -8,15 +8,15 @@ mod common;
 
 use std::time::Duration;
 
-use common::alsa::{Format, Step, Stream, device, of_type, session, speech, summary};
+use common::alsa::{Format, Step, Stream, device, final_words, of_type, session, speech, summary};
 use serde_json::Value;
 
 /// One VAD frame: 512 samples at 16 kHz.
 const FRAME_S: f64 = 0.032;
 
-/// (start, end, label) of each word.
+/// (start, end, label) of each final word.
 fn words(lines: &[Value]) -> Vec<(f64, f64, String)> {
-    of_type(lines, "word")
+    final_words(lines)
         .iter()
         .map(|w| {
             let label = w["label"].as_str().unwrap_or("").to_string();
@@ -71,6 +71,16 @@ fn a_recorded_session_replays_with_the_same_words_and_labels() {
     assert!(
         live.iter().all(|w| !w.2.is_empty()),
         "prompted words are labelled"
+    );
+    // Live, words are closed speculatively: a provisional line comes before most final ones.
+    let provisional = of_type(&lines, "word")
+        .iter()
+        .filter(|w| w["final"] == false)
+        .count();
+    assert!(
+        provisional >= live.len() / 2,
+        "{provisional} provisional lines for {} words",
+        live.len()
     );
 
     let take = rec.join("take-001.wav");

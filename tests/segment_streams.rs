@@ -138,6 +138,22 @@ fn settings() -> Vec<Setting> {
             params: d,
         },
         Setting {
+            name: "default, speculate 64",
+            gain: VadParams::default(),
+            params: SegmentParams {
+                speculate_ms: 64,
+                ..d
+            },
+        },
+        Setting {
+            name: "default, speculate 96",
+            gain: VadParams::default(),
+            params: SegmentParams {
+                speculate_ms: 96,
+                ..d
+            },
+        },
+        Setting {
             name: "default, hangover 200",
             gain: VadParams::default(),
             params: SegmentParams {
@@ -179,8 +195,19 @@ fn cell(t: &Tally) -> String {
 }
 
 fn waits(t: &Tally) -> String {
-    let ms = |q| t.wait_ms(q).map_or("-".into(), |v| format!("{v:.0}"));
-    format!("{}/{}", ms(0.5), ms(0.95))
+    let ms = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.0}"));
+    let mut s = format!("{}/{}", ms(t.wait_ms(0.5)), ms(t.wait_ms(0.95)));
+    if t.provisional > 0 {
+        s += &format!(
+            "  first line {}/{}  retracted {}/{} ({:.1}%)",
+            ms(t.first_wait_ms(0.5)),
+            ms(t.first_wait_ms(0.95)),
+            t.retracted,
+            t.provisional,
+            100.0 * t.retracted as f64 / t.provisional as f64
+        );
+    }
+    s
 }
 
 #[test]

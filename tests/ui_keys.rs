@@ -66,6 +66,8 @@ fn word(index: usize) -> Msg {
         neighbours,
         embeddings: Some([("a".to_string(), layers)].into_iter().collect()),
         truncated: false,
+        is_final: true,
+        decided_at: 0.0,
         timings_ms: BTreeMap::new(),
     })))
 }

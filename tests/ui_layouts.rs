@@ -240,6 +240,8 @@ fn paper_word(index: usize, label: &str) -> Msg {
         neighbours: BTreeMap::new(),
         embeddings: Some([("e".to_string(), layers)].into_iter().collect()),
         truncated: false,
+        is_final: true,
+        decided_at: 0.0,
         timings_ms: BTreeMap::new(),
     })))
 }
@@ -291,4 +293,45 @@ fn the_legend_names_every_group_and_category_on_the_map_in_full() {
         assert!(s.contains(&label), "{label:?} not in the legend\n{s}");
     }
     assert!(s.contains("ch-: chin, chip, chuck"), "{s}");
+}
+
+#[test]
+fn a_provisional_word_shows_at_once_and_a_retracted_one_is_merged_visibly() {
+    use groundprobe::event::RetractEvent;
+    let mut app = scripted();
+    let provisional = |index, label: &str| {
+        let Event::Word(mut w) = common::screen::word(index, label, vec![], vec![]) else {
+            unreachable!()
+        };
+        w.is_final = false;
+        Msg::Event(Event::Word(w))
+    };
+    app.apply(provisional(4, "jacket"));
+    let s = draw(&app, 80, 24);
+    assert!(
+        line_with(&s, " jacket ").contains("(provisional)"),
+        "shown at once, marked\n{s}"
+    );
+    assert_eq!(app.words.len(), 5);
+    app.apply(Msg::Event(Event::Retract(RetractEvent { index: 4 })));
+    let s = draw(&app, 80, 24);
+    assert!(
+        line_with(&s, " jacket ").contains("merging"),
+        "kept on screen until the longer word comes\n{s}"
+    );
+    assert_eq!(app.words.len(), 5);
+    // The merged word takes the provisional word's index and place.
+    app.apply(Msg::Event(common::screen::word(
+        4,
+        "jacket",
+        vec![],
+        vec![],
+    )));
+    let s = draw(&app, 80, 24);
+    assert!(
+        !s.contains("(provisional)") && !s.contains("merging"),
+        "{s}"
+    );
+    assert_eq!(app.words.len(), 5);
+    assert_eq!(app.words[4].standing, groundprobe::ui::app::Standing::Final);
 }

@@ -23,6 +23,10 @@ pub enum SlicingArg {
     Features,
 }
 
+/// Silence before a provisional word where someone watches (live, demo on screen): 2
+/// voice-activity frames (README "Speculative close" has the measurements).
+pub const LISTENER_SPECULATE_MS: u32 = 64;
+
 /// Models, encoders and segmentation.
 #[derive(Debug, Clone, Args)]
 pub struct EngineArgs {
@@ -79,6 +83,12 @@ pub struct EngineArgs {
     /// Audio kept after each word's last speech frame (ms).
     #[arg(long, default_value_t = SegmentParams::default().post_pad_ms)]
     pub post_pad_ms: u32,
+    /// Silence (ms) after which a word is shown provisionally, before the hangover ends
+    /// it; retracted if speech goes on (JSON: `"final": false` lines, `retract` lines). 0
+    /// turns it off. Default: live, and demo on screen, 64; run, demo --headless and
+    /// bench, 0.
+    #[arg(long, value_name = "MS")]
+    pub speculate_ms: Option<u32>,
     /// Prompted mode's word list (set by `live`, not a flag here).
     #[arg(skip)]
     pub prompts: Vec<String>,
@@ -176,6 +186,13 @@ impl EngineArgs {
             .collect()
     }
 
+    /// The same, with the speculative close of a listener's view unless `--speculate-ms`
+    /// says otherwise (live, demo on screen).
+    pub fn speculating(mut self) -> Self {
+        self.speculate_ms.get_or_insert(LISTENER_SPECULATE_MS);
+        self
+    }
+
     /// Segmentation parameters from the flags.
     pub fn segment_params(&self) -> SegmentParams {
         SegmentParams {
@@ -186,6 +203,7 @@ impl EngineArgs {
             max_word_ms: self.max_word_ms,
             pre_pad_ms: self.pre_pad_ms,
             post_pad_ms: self.post_pad_ms,
+            speculate_ms: self.speculate_ms.unwrap_or(0),
         }
     }
 

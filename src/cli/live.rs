@@ -180,7 +180,7 @@ mod imp {
         } else {
             Vec::new()
         };
-        let mut engine_args = args.engine.clone();
+        let mut engine_args = args.engine.clone().speculating();
         engine_args.prompts = prompts.clone();
         let engine = engine_args.build(!args.json)?;
         // Open the device before taking over the terminal, so that a missing microphone

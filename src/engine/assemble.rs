@@ -48,9 +48,10 @@ impl Engine {
         self.labels.push(label.clone());
         self.speakers.push(speaker.clone());
 
-        self.stats
-            .end_of_speech_ms
-            .push(seg.decided.saturating_sub(seg.speech_end) as f64 * 1e3 / ENGINE_RATE as f64);
+        let waited = waited_ms(seg.decided, seg.speech_end);
+        self.stats.end_of_speech_ms.push(waited);
+        let first = self.provisional.take().map_or(waited, |(_, ms)| ms);
+        self.stats.first_line_ms.push(first);
         let mut timings = BTreeMap::from([("vad".to_string(), vad_ms)]);
         let mut neighbours = BTreeMap::new();
         let mut embeddings = self.config.keep_vectors.then(BTreeMap::new);
@@ -109,6 +110,8 @@ impl Engine {
             neighbours,
             embeddings,
             truncated: seg.truncated,
+            is_final: true,
+            decided_at: seg.decided as f64 / rate,
             timings_ms: timings,
         })));
         out.push(self.metrics_event());
@@ -121,4 +124,75 @@ impl Engine {
         }
         Ok(())
     }
+
+    /// A provisional word's line: the label the next word would take (none is taken) and
+    /// its neighbours among the words in the probes, which it does not enter. The final
+    /// word that confirms it takes the same index.
+    pub(super) fn emit_provisional(
+        &mut self,
+        word: EncodedWord,
+        out: &mut Vec<Event>,
+    ) -> Result<()> {
+        let EncodedWord {
+            segment: seg,
+            end,
+            encoded,
+            vad_ms,
+            ..
+        } = word;
+        let src = self.current.get_or_insert_with(Default::default);
+        let label = if src.labels == Labels::Prompted {
+            self.prompts.peek()
+        } else {
+            src.labels.peek_next()
+        }
+        .map(str::to_owned);
+        let file = src.name.clone();
+        let index = self.labels.len();
+        let mut timings = BTreeMap::from([("vad".to_string(), vad_ms)]);
+        let mut neighbours = BTreeMap::new();
+        for ((info, probe), (vectors, encode_ms)) in
+            self.infos.iter().zip(&self.probes).zip(&encoded)
+        {
+            timings.insert(format!("encode:{}", info.name), *encode_ms);
+            let layer = info.neighbour_layer;
+            let near = match (probe, vectors.layers.get(layer)) {
+                (Some(p), Some(v)) if p.dims().get(layer) == Some(&v.len()) => p
+                    .nearest_to(layer, v, self.config.k)
+                    .into_iter()
+                    .map(|n| NeighbourInfo {
+                        index: n.index,
+                        label: self.labels[n.index].clone(),
+                        similarity: n.similarity,
+                        relation: p.relation_to(label.as_deref(), n.index),
+                    })
+                    .collect(),
+                // The first word, or vectors the probe will refuse when they are final.
+                _ => Vec::new(),
+            };
+            neighbours.insert(info.name.clone(), near);
+        }
+        self.stats.provisional += 1;
+        self.provisional = Some((index, waited_ms(seg.decided, seg.speech_end)));
+        let rate = ENGINE_RATE as f64;
+        out.push(Event::Word(Box::new(WordEvent {
+            index,
+            file,
+            start: seg.start as f64 / rate,
+            end: end as f64 / rate,
+            label,
+            neighbours,
+            embeddings: None,
+            truncated: seg.truncated,
+            is_final: false,
+            decided_at: seg.decided as f64 / rate,
+            timings_ms: timings,
+        })));
+        Ok(())
+    }
+}
+
+/// Milliseconds of audio from the end of a word's speech to the segmenter's decision.
+fn waited_ms(decided: usize, speech_end: usize) -> f64 {
+    decided.saturating_sub(speech_end) as f64 * 1e3 / ENGINE_RATE as f64
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use super::config::EngineConfig;
 use super::encode::{Feed, encode_word, feeds};
 use super::history::SourceAudio;
-use super::segment::{Segment, SegmentParams, Segmenter};
+use super::segment::{Cut, Segment, SegmentParams, Segmenter};
 use crate::audio::ENGINE_RATE;
 use crate::error::Result;
 use crate::model::{EncoderInfo, VoiceActivity, WordEncoder, WordVectors};
@@ -19,8 +19,10 @@ use crate::timing::{StageTimes, length_bucket, stage};
 pub enum Step {
     /// One voice-activity frame.
     Frame(FrameStep),
-    /// A word, encoded by every encoder.
+    /// A word, encoded by every encoder: final, or provisional (speculative close).
     Word(Box<EncodedWord>),
+    /// The provisional word is withdrawn: speech went on (it will come again, longer).
+    Retract,
 }
 
 /// One voice-activity frame.
@@ -51,6 +53,8 @@ pub struct EncodedWord {
     pub vad_ms: f64,
     /// From the segmenter's decision to the last encoder's result.
     pub took: Duration,
+    /// True for a provisional word: the next final word or retraction decides it.
+    pub provisional: bool,
 }
 
 /// Voice activity, segmentation and encoders for one stream at a time.
@@ -68,6 +72,8 @@ pub struct Front {
     audio: Option<SourceAudio>,
     last_vad_ms: f64,
     timing: Option<StageTimes>,
+    /// The provisional word out, if any, kept so that its confirmation reuses it.
+    provisional: Option<Box<EncodedWord>>,
 }
 
 impl Front {
@@ -100,6 +106,7 @@ impl Front {
             audio: None,
             last_vad_ms: 0.0,
             timing: None,
+            provisional: None,
         })
     }
 
@@ -120,6 +127,7 @@ impl Front {
             audio: None,
             last_vad_ms: 0.0,
             timing: None,
+            provisional: None,
             ..*self
         })
     }
@@ -145,10 +153,11 @@ impl Front {
     }
 
     /// Starts a new source: voice activity and segmentation restart (an open word of the
-    /// previous source is dropped).
+    /// previous source is dropped, and with it a provisional word).
     pub fn begin_source(&mut self) {
         self.vad.reset();
         self.segmenter.finish();
+        self.provisional = None;
         self.audio = Some(SourceAudio::new(self.vad.frame_len()));
     }
 
@@ -191,7 +200,7 @@ impl Front {
             }
         }
         if let Some(seg) = self.segmenter.finish() {
-            self.encode(seg, out)?;
+            self.cut(Cut::Final(seg), out)?;
         }
         self.audio = None;
         Ok(())
@@ -219,8 +228,8 @@ impl Front {
             rms,
             in_word: self.segmenter.in_word(),
         }));
-        if let Some(seg) = seg {
-            self.encode(seg, out)?;
+        if let Some(cut) = seg {
+            self.cut(cut, out)?;
         }
         if let Some(src) = self.audio.as_mut() {
             src.trim(self.keep);
@@ -228,7 +237,46 @@ impl Front {
         Ok(())
     }
 
-    fn encode(&mut self, segment: Segment, out: &mut Vec<Step>) -> Result<()> {
+    /// Acts on the segmenter's decision. A final word confirms the provisional one when
+    /// it is the same stretch of audio, heard whole (then it is not encoded again), is
+    /// encoded afresh when the provisional close came before the padding was heard, and
+    /// otherwise follows its retraction.
+    fn cut(&mut self, cut: Cut, out: &mut Vec<Step>) -> Result<()> {
+        match cut {
+            Cut::Provisional(seg) => {
+                self.encode(seg, true, out)?;
+                if let Some(Step::Word(w)) = out.last() {
+                    self.provisional = Some(w.clone());
+                }
+            }
+            Cut::Retract => {
+                if self.provisional.take().is_some() {
+                    out.push(Step::Retract);
+                }
+            }
+            Cut::Final(seg) => match self.provisional.take() {
+                Some(mut p) if (p.segment.start, p.segment.end) == (seg.start, seg.end) => {
+                    let heard = self.audio.as_ref().map_or(p.end, |a| seg.end.min(a.pos));
+                    if p.end == heard {
+                        p.segment = seg;
+                        p.provisional = false;
+                        p.took = Duration::ZERO;
+                        out.push(Step::Word(p));
+                    } else {
+                        self.encode(seg, false, out)?;
+                    }
+                }
+                Some(_) => {
+                    out.push(Step::Retract);
+                    self.encode(seg, false, out)?;
+                }
+                None => self.encode(seg, false, out)?,
+            },
+        }
+        Ok(())
+    }
+
+    fn encode(&mut self, segment: Segment, provisional: bool, out: &mut Vec<Step>) -> Result<()> {
         let decided = Instant::now();
         let Some(src) = self.audio.as_ref() else {
             return Ok(());
@@ -259,6 +307,7 @@ impl Front {
             encoded,
             vad_ms: self.last_vad_ms,
             took: decided.elapsed(),
+            provisional,
         })));
         Ok(())
     }

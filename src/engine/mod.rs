@@ -20,11 +20,11 @@ pub mod segment;
 use std::collections::BTreeMap;
 
 use crate::error::Result;
-use crate::event::{Event, LayerMetrics, MetricsEvent, SourceInfo, VadFrame};
+use crate::event::{Event, LayerMetrics, MetricsEvent, RetractEvent, SourceInfo, VadFrame};
 use crate::labels::{Labels, Prompts};
 use crate::model::{EncoderInfo, VoiceActivity, WordEncoder, WordVectors};
 use crate::probe::{Lexicon, Probe};
-use crate::summary::{EncoderSummary, Percentiles, Summary};
+use crate::summary::{EncoderSummary, Percentiles, Speculation, Summary};
 use crate::timing::StageTimes;
 
 pub use config::{EngineConfig, Slicing};
@@ -45,6 +45,13 @@ pub struct Stats {
     /// Per word: milliseconds of audio from the end of its last speech frame to the frame
     /// where the segmenter decided it had ended (the hangover a listener waits).
     pub end_of_speech_ms: Vec<f64>,
+    /// Per final word: the same to its first word line, its provisional one if that was
+    /// confirmed (speculative close), else the final one.
+    pub first_line_ms: Vec<f64>,
+    /// Provisional words written.
+    pub provisional: usize,
+    /// Provisional words retracted (speech went on).
+    pub retracted: usize,
 }
 
 /// A word with its vectors, kept so that a clear can restore the reference bank, and an
@@ -89,6 +96,8 @@ pub struct Engine {
     stats: Stats,
     /// Per-stage timings, when recording was asked for.
     timing: Option<StageTimes>,
+    /// The provisional word out: its index and end of speech → its line (ms of audio).
+    provisional: Option<(usize, f64)>,
 }
 
 impl Engine {
@@ -118,6 +127,7 @@ impl Engine {
             steps: Vec::new(),
             stats: Stats::default(),
             timing: None,
+            provisional: None,
         })
     }
 
@@ -227,6 +237,8 @@ impl Engine {
     /// Starts a source whose audio another front processes: its steps follow through
     /// [`Engine::take_step`], then [`Engine::end_words`].
     pub fn begin_words(&mut self, info: SourceInfo, labels: Labels, out: &mut Vec<Event>) {
+        // A provisional word of a source that ended without closing it is withdrawn.
+        self.retract(out);
         let name = Some(info.name.clone()).filter(|n| !n.is_empty());
         let prompted = labels == Labels::Prompted && !self.prompts.is_empty();
         self.current = Some(Current {
@@ -288,7 +300,20 @@ impl Engine {
                 }));
                 Ok(())
             }
+            Step::Word(word) if word.provisional => self.emit_provisional(*word, out),
             Step::Word(word) => self.emit_word(*word, out),
+            Step::Retract => {
+                self.retract(out);
+                Ok(())
+            }
+        }
+    }
+
+    /// Withdraws the provisional word out, if any.
+    fn retract(&mut self, out: &mut Vec<Event>) {
+        if let Some((index, _)) = self.provisional.take() {
+            self.stats.retracted += 1;
+            out.push(Event::Retract(RetractEvent { index }));
         }
     }
 
@@ -336,6 +361,12 @@ impl Engine {
                     (enc, by_name)
                 })
                 .collect(),
+            speculation: (self.config.segment.speculate_ms > 0).then(|| Speculation {
+                provisional: stats.provisional,
+                retracted: stats.retracted,
+                end_of_speech_to_first_line_ms: Percentiles::of(&stats.first_line_ms),
+                end_of_speech_to_final_line_ms: Percentiles::of(&stats.end_of_speech_ms),
+            }),
         }
     }
 }

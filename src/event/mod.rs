@@ -16,8 +16,12 @@ pub use metrics::{LayerMetrics, PairMean, PairMeans, Relation, WordIdentity};
 pub enum Event {
     /// One voice-activity frame (32 ms): for meters; not written as JSON lines.
     Vad(VadFrame),
-    /// A new word with its neighbours.
+    /// A new word with its neighbours: final, or provisional (a speculative close) until
+    /// a final word with the same index or a retraction.
     Word(Box<WordEvent>),
+    /// The provisional word `index` is withdrawn: speech went on, and the longer word
+    /// will come with the same index.
+    Retract(RetractEvent),
     /// A source (file, demo clip, device) started.
     SourceStarted(SourceInfo),
     /// The audio device failed or came back; the session goes on.
@@ -85,6 +89,13 @@ pub struct DeviceStatus {
     pub ok: bool,
 }
 
+/// A provisional word withdrawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RetractEvent {
+    /// The provisional word's index (the next word takes it again).
+    pub index: usize,
+}
+
 /// A word and what the probe found for it.
 #[derive(Debug, Clone, Serialize)]
 pub struct WordEvent {
@@ -106,6 +117,12 @@ pub struct WordEvent {
     /// True when the word hit the maximum length and was cut.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
+    /// False for a provisional word (speculative close: its neighbours are computed but
+    /// it is not in the probe yet); the final words alone are the segmentation.
+    #[serde(rename = "final")]
+    pub is_final: bool,
+    /// Seconds into its source at which the segmenter decided the word (had) ended.
+    pub decided_at: f64,
     /// Time spent per stage for this word, in milliseconds.
     pub timings_ms: BTreeMap<String, f64>,
 }

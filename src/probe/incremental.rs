@@ -11,10 +11,11 @@ use super::pairs::PairKind;
 use super::silhouette::Silhouette;
 use super::table::TextTable;
 use crate::error::{Error, Result};
-use crate::event::{LayerMetrics, PairMean, PairMeans, Relation, WordIdentity};
+use crate::event::{LayerMetrics, PairMean, PairMeans, WordIdentity};
 
 mod cka_table;
 mod pair_sums;
+mod query;
 use cka_table::TableCka;
 use pair_sums::PairSum;
 
@@ -313,29 +314,6 @@ impl Probe {
         let mut row = Vec::new();
         self.bank.similarities(layer, i, self.len(), &mut row);
         top_k(&row, i, k, keep)
-    }
-
-    /// What words `i` and `j` share according to their labels and the lexicon.
-    ///
-    /// # Panics
-    /// If `i` or `j` is out of range.
-    pub fn relation(&self, i: usize, j: usize) -> Relation {
-        let (a, b) = (&self.tokens[i], &self.tokens[j]);
-        let same_word = match (&a.label, &b.label) {
-            (Some(x), Some(y)) => Some(x == y),
-            _ => None,
-        };
-        let entries = self.lexicon.entries();
-        let (ea, eb) = (a.entry.map(|e| &entries[e]), b.entry.map(|e| &entries[e]));
-        let same = |f: fn(&super::lexicon::Entry) -> Option<usize>| match (ea, eb) {
-            (Some(x), Some(y)) if f(x).is_some() || f(y).is_some() => Some(f(x) == f(y)),
-            _ => None,
-        };
-        Relation {
-            same_word,
-            same_phonetic_group: same(|e| e.phonetic),
-            same_semantic_category: same(|e| e.semantic),
-        }
     }
 
     /// The metrics of every layer, now. O(n·(categories + groups + words)) per layer.

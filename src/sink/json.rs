@@ -35,8 +35,8 @@ impl<W: Write> JsonLines<W> {
 }
 
 impl<W: Write> Sink for JsonLines<W> {
-    /// Writes a word event and a device change (stalled, lost, too fast, back); other
-    /// events are for live views and are skipped.
+    /// Writes a word event, a retraction and a device change (stalled, lost, too fast,
+    /// back); other events are for live views and are skipped.
     fn event(&mut self, event: Event) -> std::io::Result<Flow> {
         let written = match &event {
             Event::Word(w) => {
@@ -45,7 +45,7 @@ impl<W: Write> Sink for JsonLines<W> {
                     .map(|o| o.insert("type".into(), "word".into()));
                 self.write_line(&line)
             }
-            Event::Device(_) => self.write_line(&event),
+            Event::Device(_) | Event::Retract(_) => self.write_line(&event),
             _ => Ok(()),
         };
         match written {

@@ -19,12 +19,12 @@ impl Memory {
         Self::default()
     }
 
-    /// The word events, in order.
+    /// The final word events, in order (provisional ones left out).
     pub fn words(&self) -> Vec<&WordEvent> {
         self.events
             .iter()
             .filter_map(|e| match e {
-                Event::Word(w) => Some(w.as_ref()),
+                Event::Word(w) if w.is_final => Some(w.as_ref()),
                 _ => None,
             })
             .collect()

@@ -58,11 +58,11 @@ impl<W: Write> Table<W> {
 }
 
 impl<W: Write> Sink for Table<W> {
-    /// Writes a source's heading and each word's row (other events are skipped).
+    /// Writes a source's heading and each final word's row (other events are skipped).
     fn event(&mut self, event: Event) -> std::io::Result<Flow> {
         let written = match &event {
             Event::SourceStarted(s) => writeln!(self.out, "── {} ({} Hz)", s.name, s.sample_rate),
-            Event::Word(w) => self.word(w),
+            Event::Word(w) if w.is_final => self.word(w),
             _ => Ok(()),
         };
         written.map_or_else(closed_pipe_stops, |()| Ok(Flow::Continue))

@@ -325,9 +325,17 @@ pub fn of_type<'a>(lines: &'a [Value], kind: &str) -> Vec<&'a Value> {
     lines.iter().filter(|l| l["type"] == kind).collect()
 }
 
-/// (start, end) of each word, in seconds.
-pub fn spans(lines: &[Value]) -> Vec<(f64, f64)> {
+/// The final word lines (live sessions also write provisional ones and retractions).
+pub fn final_words(lines: &[Value]) -> Vec<&Value> {
     of_type(lines, "word")
+        .into_iter()
+        .filter(|w| w["final"] == true)
+        .collect()
+}
+
+/// (start, end) of each final word, in seconds.
+pub fn spans(lines: &[Value]) -> Vec<(f64, f64)> {
+    final_words(lines)
         .iter()
         .map(|w| (w["start"].as_f64().unwrap(), w["end"].as_f64().unwrap()))
         .collect()

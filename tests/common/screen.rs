@@ -127,6 +127,8 @@ pub fn word(
         neighbours,
         embeddings: Some(emb),
         truncated: false,
+        is_final: true,
+        decided_at: 0.0,
         timings_ms,
     }))
 }

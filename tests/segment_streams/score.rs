@@ -5,7 +5,7 @@ use std::path::Path;
 
 use groundprobe::audio::resample::resample_all;
 use groundprobe::audio::wav;
-use groundprobe::engine::segment::{Segment, SegmentParams, Segmenter};
+use groundprobe::engine::segment::{Cut, Segment, SegmentParams, Segmenter};
 use groundprobe::model::vad::{Vad, VadParams};
 
 use crate::common;
@@ -158,31 +158,65 @@ pub fn probs(vad: &mut Vad, gain: VadParams, source: &Source) -> Vec<f32> {
 }
 
 /// A segment with the frame count at which the segmenter decided it (`None`: at the end
-/// of the source).
+/// of the source), the frame count of its first line (its provisional one when a
+/// speculative close was confirmed), and the provisional closes of it withdrawn before.
 pub struct Decided {
     pub seg: Segment,
     pub at_frame: Option<usize>,
+    pub first_frame: Option<usize>,
+    pub retracted: usize,
 }
 
-/// The segmenter over one source's probabilities.
+/// The segmenter over one source's probabilities, as the engine's front acts on it: a
+/// final word confirms the provisional one with its start and end, and otherwise
+/// withdraws it.
 pub fn segments(params: SegmentParams, probs: &[f32]) -> Vec<Decided> {
     let frame = 512;
     let mut s = Segmenter::new(params, frame, RATE as u32);
-    let mut out: Vec<Decided> = probs
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &p)| {
-            s.push(p).map(|seg| Decided {
-                seg,
-                at_frame: Some(i + 1),
-            })
-        })
-        .collect();
-    out.extend(s.finish().map(|seg| Decided {
-        seg,
-        at_frame: None,
-    }));
-    out
+    let mut out = Speculated::default();
+    for (i, &p) in probs.iter().enumerate() {
+        match s.push(p) {
+            Some(Cut::Final(seg)) => out.close(seg, Some(i + 1)),
+            Some(Cut::Provisional(seg)) => out.pending = Some((i + 1, seg)),
+            Some(Cut::Retract) => {
+                out.pending = None;
+                out.retracted += 1;
+            }
+            None => {}
+        }
+    }
+    if let Some(seg) = s.finish() {
+        out.close(seg, None);
+    }
+    out.found
+}
+
+/// The words so far, the provisional close out (its frame count), and the closes
+/// withdrawn since the last word.
+#[derive(Default)]
+struct Speculated {
+    found: Vec<Decided>,
+    pending: Option<(usize, Segment)>,
+    retracted: usize,
+}
+
+impl Speculated {
+    fn close(&mut self, seg: Segment, at: Option<usize>) {
+        let first = match self.pending.take() {
+            Some((f, p)) if (p.start, p.end) == (seg.start, seg.end) => Some(f),
+            Some(_) => {
+                self.retracted += 1;
+                at
+            }
+            None => at,
+        };
+        self.found.push(Decided {
+            seg,
+            at_frame: at,
+            first_frame: first,
+            retracted: std::mem::take(&mut self.retracted),
+        });
+    }
 }
 
 /// Word counts over a set of sources, and what a listener waits.
@@ -200,6 +234,11 @@ pub struct Tally {
     pub extra: usize,
     /// Seconds from the end of the voiced word to the segmenter's decision, exact words.
     pub waits: Vec<f64>,
+    /// The same to the word's first line (its provisional one, when confirmed).
+    pub first_waits: Vec<f64>,
+    /// Provisional lines written, and those retracted.
+    pub provisional: usize,
+    pub retracted: usize,
 }
 
 impl Tally {
@@ -216,15 +255,27 @@ impl Tally {
         self.merged += o.merged;
         self.extra += o.extra;
         self.waits.extend(&o.waits);
+        self.first_waits.extend(&o.first_waits);
+        self.provisional += o.provisional;
+        self.retracted += o.retracted;
     }
 
     /// The `q`-quantile of the waits in milliseconds (nearest rank), if any.
     pub fn wait_ms(&self, q: f64) -> Option<f64> {
-        let mut w = self.waits.clone();
-        w.sort_by(f64::total_cmp);
-        let i = ((q * w.len() as f64).ceil() as usize).clamp(1, w.len().max(1)) - 1;
-        w.get(i).map(|s| s * 1e3)
+        quantile_ms(&self.waits, q)
     }
+
+    /// The same for the waits to the first line.
+    pub fn first_wait_ms(&self, q: f64) -> Option<f64> {
+        quantile_ms(&self.first_waits, q)
+    }
+}
+
+fn quantile_ms(waits: &[f64], q: f64) -> Option<f64> {
+    let mut w = waits.to_vec();
+    w.sort_by(f64::total_cmp);
+    let i = ((q * w.len() as f64).ceil() as usize).clamp(1, w.len().max(1)) - 1;
+    w.get(i).map(|s| s * 1e3)
 }
 
 fn overlap(a: (usize, usize), b: (usize, usize)) -> usize {
@@ -252,6 +303,10 @@ pub fn score(source: &Source, found: &[Decided], params: SegmentParams) -> Tally
         (a, b.max(a))
     };
     let mut t = Tally::default();
+    for d in found {
+        t.retracted += d.retracted;
+        t.provisional += d.retracted + usize::from(d.first_frame != d.at_frame);
+    }
     let mut owner = vec![None; found.len()];
     for (k, d) in found.iter().enumerate() {
         let c = core(&d.seg);
@@ -289,10 +344,14 @@ pub fn score(source: &Source, found: &[Decided], params: SegmentParams) -> Tally
                     t.merged += 1;
                 } else {
                     t.exact += 1;
+                    let wait = |f: usize| {
+                        (f * 512) as f64 / RATE as f64 - unit.word_end as f64 / RATE as f64
+                    };
                     if let Some(f) = found[*k].at_frame {
-                        t.waits.push(
-                            (f * 512) as f64 / RATE as f64 - unit.word_end as f64 / RATE as f64,
-                        );
+                        t.waits.push(wait(f));
+                    }
+                    if let Some(f) = found[*k].first_frame {
+                        t.first_waits.push(wait(f));
                     }
                 }
             }

@@ -56,7 +56,7 @@ impl BenchSink {
 
 impl Sink for BenchSink {
     fn event(&mut self, event: Event) -> std::io::Result<Flow> {
-        let word = matches!(event, Event::Word(_));
+        let word = matches!(&event, Event::Word(w) if w.is_final);
         if word {
             let t = Instant::now();
             self.json.event(event.clone())?;

@@ -18,7 +18,7 @@ use session::Cleared;
 
 pub use views::{
     EncoderSetup, LayerMetrics, MapPoint, Meter, MetricsSnapshot, Mode, Msg, NeighbourView, Setup,
-    WordView,
+    Standing, WordView,
 };
 
 /// Latency samples kept per stage.
@@ -202,6 +202,13 @@ impl App {
                 }
                 self.dropped = self.dropped.max(f.dropped);
             }
+            // While paused only final words wait: a provisional one is decided by then.
+            Event::Word(w) if !w.is_final => {
+                if !self.paused {
+                    self.add_word(*w);
+                    self.refresh();
+                }
+            }
             Event::Word(w) => {
                 if !self.reference_mode && self.mode == Mode::Prompted {
                     self.prompt_next += 1;
@@ -211,6 +218,11 @@ impl App {
                 } else {
                     self.add_word(*w);
                     self.refresh();
+                }
+            }
+            Event::Retract(r) => {
+                if let Some(w) = self.words.last_mut().filter(|w| w.index == r.index) {
+                    w.standing = Standing::Merging;
                 }
             }
             Event::SourceStarted(s) => {
@@ -228,7 +240,11 @@ impl App {
         Relation::from(n.relation)
     }
 
+    /// Adds a word, in place of the provisional or merging word with its index.
     fn add_word(&mut self, w: WordEvent) {
+        if self.words.last().is_some_and(|l| l.index == w.index) {
+            self.words.pop();
+        }
         // Encoders not announced up front are added as they appear.
         for name in w.neighbours.keys() {
             if !self.encoders.iter().any(|e| &e.name == name) {
@@ -280,7 +296,8 @@ impl App {
         }
         let total = w.timings_ms.values().sum();
         let stages = w.timings_ms.iter().map(|(s, ms)| (s.as_str(), *ms));
-        for (stage, ms) in stages.chain([(TOTAL_STAGE, total)]) {
+        let stages = stages.chain([(TOTAL_STAGE, total)]).filter(|_| w.is_final);
+        for (stage, ms) in stages {
             let q = self.latency.entry(stage.to_string()).or_default();
             q.push_back(ms);
             while q.len() > LATENCY_WINDOW {
@@ -297,6 +314,11 @@ impl App {
             neighbours,
             vectors,
             timings_ms: w.timings_ms,
+            standing: if w.is_final {
+                Standing::Final
+            } else {
+                Standing::Provisional
+            },
         });
     }
 

@@ -165,6 +165,19 @@ pub struct WordView {
     pub vectors: BTreeMap<String, Vec<Option<Vec<f32>>>>,
     /// Stage → milliseconds.
     pub timings_ms: BTreeMap<String, f64>,
+    /// Final, or provisional (speculative close), or withdrawn and about to be merged.
+    pub standing: Standing,
+}
+
+/// Where a word on screen stands (see [`crate::event::Event::Retract`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// In the probe: the segmentation's own word.
+    Final,
+    /// Shown at once after a short silence; not in the probe until confirmed.
+    Provisional,
+    /// Withdrawn: speech went on, and the longer word will take its place.
+    Merging,
 }
 
 impl WordView {

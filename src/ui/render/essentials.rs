@@ -11,9 +11,9 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::latency::summary;
 use super::metrics::{signed, unsigned};
-use super::theme::{framed, panel, put, word_style};
+use super::theme::{framed, panel, put, standing_style, word_style};
 use super::{header, keys, neighbours};
-use crate::ui::app::{App, Mode};
+use crate::ui::app::{App, Mode, Standing};
 
 /// Draws the essentials into `area`.
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
@@ -47,12 +47,23 @@ impl Widget for Latest<'_> {
                     .and_then(|f| std::path::Path::new(f).file_name())
                     .map(|f| format!("in {} ", f.to_string_lossy()))
                     .unwrap_or_default();
+                let standing = match w.standing {
+                    Standing::Final => "",
+                    Standing::Provisional => "  (provisional)",
+                    Standing::Merging => "  (speech went on: merging)",
+                };
                 vec![
                     Span::styled(
                         format!(" {} ", w.name()),
-                        word_style(app, w.label.as_deref()).reversed().bold(),
+                        standing_style(
+                            word_style(app, w.label.as_deref()).reversed().bold(),
+                            w.standing,
+                        ),
                     ),
-                    Span::raw(format!("  heard {file}{:.2}–{:.2} s", w.start, w.end)),
+                    Span::raw(format!(
+                        "  heard {file}{:.2}–{:.2} s{standing}",
+                        w.start, w.end
+                    )),
                 ]
             }
             None => vec![Span::styled(

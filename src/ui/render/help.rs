@@ -40,7 +40,7 @@ fn text() -> Vec<Line<'static>> {
         l("  per layer  silhouette (−1…1, red below 0): how well words cluster by sound"),
         l("             (phonetic groups) or by meaning (semantic categories); top-1"),
         l("             (0…1): word identity, the share of words whose nearest word"),
-        l("             centroid, from other speakers' words, is their own word; CKA (0…1):"),
+        l("             centroid (other speakers' words) is their own word; CKA (0…1):"),
         l("             how alike the layer is to a text model's word vectors, one column"),
         l("             per text table (MiniLM = ungrounded text, CLIP = grounded text);"),
         l("             ▸ chosen layer, — not computable yet (too few words)"),

@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Borders, Widget};
 
-use crate::ui::app::App;
+use crate::ui::app::{App, Standing};
 use crate::ui::groups::Relation;
 
 /// Colours of semantic categories (in the table's order, cycled).
@@ -84,6 +84,16 @@ pub fn word_style(app: &App, label: Option<&str>) -> Style {
         .and_then(|g| g.semantic.as_deref())
         .and_then(|c| app.groups.category_index(c));
     Style::new().fg(category_colour(cat))
+}
+
+/// A word's style as it stands: dimmed while provisional, struck through while it is
+/// merged into the longer word that follows.
+pub fn standing_style(style: Style, standing: Standing) -> Style {
+    match standing {
+        Standing::Final => style,
+        Standing::Provisional => style.add_modifier(Modifier::DIM | Modifier::ITALIC),
+        Standing::Merging => style.add_modifier(Modifier::DIM | Modifier::CROSSED_OUT),
+    }
 }
 
 /// Draws `block` around `area` and returns the area inside it.

@@ -6,7 +6,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::theme::{framed, panel, put, word_style};
+use super::theme::{framed, panel, put, standing_style, word_style};
 use crate::ui::app::{App, Mode};
 
 /// The words found so far, newest last, coloured by semantic category.
@@ -39,6 +39,7 @@ impl Widget for Timeline<'_> {
             } else {
                 word_style(app, w.label.as_deref())
             };
+            let style = standing_style(style, w.standing);
             spans.push(Span::styled(cell, style));
         }
         spans.reverse();
