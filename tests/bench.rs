@@ -113,6 +113,7 @@ fn json_report_follows_the_schema_and_its_figures_agree() {
     assert!(v["ort_ratio"].is_null());
     assert!(v["ort_note"].as_str().unwrap().contains("onnxruntime"));
     assert!(v["probe_scaling"].is_null());
+    assert!(v.get("end_of_speech_to_first_line_ms").is_none() && v.get("retracted").is_none());
 
     // --out holds the same report, and it loads back.
     let saved = BenchReport::load(&out).unwrap();
@@ -289,4 +290,27 @@ fn a_missing_onnxruntime_library_is_a_note_not_a_failure() {
             .contains("/nonexistent/libonnxruntime.so")
     );
     assert_eq!(stderr.matches("libonnxruntime.so").count(), 1, "{stderr}");
+}
+
+#[test]
+fn with_a_speculative_close_it_reports_the_first_line_and_the_retractions() {
+    let words = 8;
+    let (v, _) = run_json(&[
+        "--json",
+        "--words",
+        &words.to_string(),
+        "--speculate-ms",
+        "64",
+    ]);
+    // Two 32 ms frames of silence, against the hangover's five.
+    assert_eq!(v["end_of_speech_to_first_line_ms"]["p50"], 64.0, "{v}");
+    assert_eq!(v["end_of_speech_to_word_ms"]["p50"], 160.0);
+    let [retracted, written] = [0, 1].map(|i| v["retracted"][i].as_u64().unwrap());
+    assert!(written >= words - 1 && retracted <= written, "{v}");
+    // At 64 ms the word's 96 ms of padding is not heard yet: the final word is encoded
+    // again on its whole audio (each confirmed provisional word costs one more encode).
+    let encodes = v["stages"]["encoder:whisper-tiny-en"]["count"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(encodes, words + written, "{v}");
 }

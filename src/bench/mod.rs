@@ -98,6 +98,13 @@ pub struct BenchReport {
     pub end_of_speech_to_word_ms: Option<MilliPercentiles>,
     /// Their sum per word: end of speech → the word on screen with its neighbours.
     pub listener_wait_ms: Option<MilliPercentiles>,
+    /// With `--speculate-ms`: audio from the end of a word's last speech frame to its
+    /// first line (its provisional one when that was confirmed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_of_speech_to_first_line_ms: Option<MilliPercentiles>,
+    /// With `--speculate-ms`: provisional words retracted, and written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retracted: Option<(usize, usize)>,
     /// Wall-clock seconds per second of audio.
     pub rtf: f64,
     /// Peak resident memory of the process (bytes).

@@ -267,6 +267,10 @@ fn report(
         word_end_to_update_us: MicroPercentiles::of(&compute_us),
         end_of_speech_to_word_ms: MilliPercentiles::of(&stats.end_of_speech_ms),
         listener_wait_ms: MilliPercentiles::of(&wait),
+        end_of_speech_to_first_line_ms: (stats.provisional > 0)
+            .then(|| MilliPercentiles::of(&stats.first_line_ms))
+            .flatten(),
+        retracted: (stats.provisional > 0).then_some((stats.retracted, stats.provisional)),
         rtf: if stats.audio_seconds > 0.0 {
             processing / stats.audio_seconds
         } else {

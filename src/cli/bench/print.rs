@@ -79,6 +79,13 @@ pub fn report(r: &BenchReport) -> String {
             w.p50, w.p95
         );
     }
+    if let (Some(f), Some((retracted, written))) = (r.end_of_speech_to_first_line_ms, r.retracted) {
+        let _ = writeln!(
+            o,
+            "end of speech → first line     p50 {:7.1} ms  p95 {:7.1} ms  ({retracted} of {written} provisional words retracted)",
+            f.p50, f.p95
+        );
+    }
     let _ = writeln!(
         o,
         "real-time factor {:.4} · peak RSS {} · RSS after load {}\n",
