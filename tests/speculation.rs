@@ -79,6 +79,10 @@ fn compare(args: &[&str], file: &Path) -> (usize, usize, Value) {
         words(&off, true),
         "the final lines are the same"
     );
+    // Provisional words never enter the probes: their state, and every metric, is that of
+    // the final words alone.
+    let metrics = |lines: &[Value]| lines.last().unwrap()["metrics"].clone();
+    assert_eq!(metrics(&on), metrics(&off));
     let (provisional, retracted) = check_order(&on);
     let summary = on.last().unwrap()["speculation"].clone();
     assert_eq!(summary["provisional"], provisional, "{summary}");
