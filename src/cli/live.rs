@@ -267,7 +267,7 @@ mod imp {
         let _ = wait.recv_timeout(Duration::from_secs(1));
     }
 
-    /// A sink that waits after each word (the `--word-delay-ms` test hook).
+    /// A sink that waits after each final word (the `--word-delay-ms` test hook).
     struct Slowed<S> {
         inner: S,
         word_delay: Duration,
@@ -275,7 +275,7 @@ mod imp {
 
     impl<S: Sink> Sink for Slowed<S> {
         fn event(&mut self, event: Event) -> std::io::Result<Flow> {
-            let word = matches!(event, Event::Word(_));
+            let word = matches!(&event, Event::Word(w) if w.is_final);
             let flow = self.inner.event(event)?;
             if word && !self.word_delay.is_zero() {
                 std::thread::sleep(self.word_delay);
