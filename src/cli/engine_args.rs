@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Args;
+use groundprobe::bench::memory;
 use groundprobe::engine::segment::SegmentParams;
 use groundprobe::engine::{Engine, EngineConfig, Slicing};
 use groundprobe::model::manifest::ModelKind;
@@ -222,6 +223,7 @@ impl EngineArgs {
         &self,
         keep_vectors: bool,
     ) -> anyhow::Result<(Engine, BTreeMap<String, f64>)> {
+        memory::begin_loading();
         let mut load_ms = BTreeMap::new();
         let dir = self.models_dir();
         let registry = Registry::scan(&dir)
@@ -257,6 +259,7 @@ impl EngineArgs {
             prompts: self.prompts.clone(),
         };
         let engine = Engine::new(Box::new(vad), encoders, config).map_err(with_flag)?;
+        memory::end_loading();
         Ok((engine, load_ms))
     }
 }

@@ -185,6 +185,9 @@ fn sha_state(path: &Path, want: Option<&str>) -> &'static str {
 
 fn model_row(registry: &Registry, m: &Manifest) -> Row {
     let mut files = vec![(m.model_path(), m.sha256.as_str())];
+    if let Some(w) = &m.weights {
+        files.push((m.dir.join(&w.file), w.sha256.as_str()));
+    }
     let mut depends_on = None;
     match &m.frontend {
         Some(Frontend::OnnxMel { file, sha256, .. }) => files.push((m.dir.join(file), sha256)),
