@@ -7,6 +7,7 @@ use std::time::Instant;
 use super::Engine;
 use super::ReferenceWord;
 use super::front::EncodedWord;
+use super::segment::Segment;
 use crate::audio::ENGINE_RATE;
 use crate::error::Result;
 use crate::event::{Event, NeighbourInfo, PromptEvent, WordEvent};
@@ -100,19 +101,12 @@ impl Engine {
                 vectors: encoded.into_iter().map(|(v, _)| v).collect(),
             });
         }
-        let rate = ENGINE_RATE as f64;
         out.push(Event::Word(Box::new(WordEvent {
-            index,
-            file,
-            start: seg.start as f64 / rate,
-            end: end as f64 / rate,
             label,
             neighbours,
             embeddings,
-            truncated: seg.truncated,
-            is_final: true,
-            decided_at: seg.decided as f64 / rate,
             timings_ms: timings,
+            ..word_line(index, file, &seg, end, true)
         })));
         out.push(self.metrics_event());
         // From the segmenter's decision: the encoders, then the probes and the metrics a
@@ -174,21 +168,38 @@ impl Engine {
         }
         self.stats.provisional += 1;
         self.provisional = Some((index, waited_ms(seg.decided, seg.speech_end)));
-        let rate = ENGINE_RATE as f64;
         out.push(Event::Word(Box::new(WordEvent {
-            index,
-            file,
-            start: seg.start as f64 / rate,
-            end: end as f64 / rate,
             label,
             neighbours,
-            embeddings: None,
-            truncated: seg.truncated,
-            is_final: false,
-            decided_at: seg.decided as f64 / rate,
             timings_ms: timings,
+            ..word_line(index, file, &seg, end, false)
         })));
         Ok(())
+    }
+}
+
+/// The word line of word `index` from `file` at `seg` (its end clamped to `end`), with
+/// no label, neighbours, vectors or timings yet.
+fn word_line(
+    index: usize,
+    file: Option<String>,
+    seg: &Segment,
+    end: usize,
+    is_final: bool,
+) -> WordEvent {
+    let rate = f64::from(ENGINE_RATE);
+    WordEvent {
+        index,
+        file,
+        start: seg.start as f64 / rate,
+        end: end as f64 / rate,
+        label: None,
+        neighbours: BTreeMap::new(),
+        embeddings: None,
+        truncated: seg.truncated,
+        is_final,
+        decided_at: seg.decided as f64 / rate,
+        timings_ms: BTreeMap::new(),
     }
 }
 
