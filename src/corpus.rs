@@ -47,6 +47,22 @@ pub enum NameLabels<'a> {
     Always,
 }
 
+/// Which rule labels a run's words (`run --labels`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LabelRule {
+    /// The first of the rules in the [module docs](self) that applies.
+    #[default]
+    Auto,
+    /// What the recogniser heard.
+    Heard,
+    /// The file name's prefix only.
+    Name,
+    /// The transcript beside the file only.
+    Transcript,
+    /// No labels.
+    None,
+}
+
 /// A WAV file to process and the folder argument it was found under (if any).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
@@ -184,7 +200,7 @@ pub fn name_fields(path: &Path) -> Option<(String, Option<String>)> {
 ///
 /// # Errors
 /// [`Error::Io`] if a transcript exists but cannot be read.
-pub fn labels_for(item: &Item, names: NameLabels) -> Result<Labels> {
+pub fn labels_for(item: &Item, names: NameLabels, rule: LabelRule) -> Result<Labels> {
     let folder = |p: Option<&Path>| {
         let (root, p) = (item.root.as_deref()?, p?);
         (p != root && p.starts_with(root))
@@ -194,18 +210,27 @@ pub fn labels_for(item: &Item, names: NameLabels) -> Result<Labels> {
     let parent = item.path.parent();
     let fields = name_fields(&item.path);
     let transcript = item.path.with_extension("txt");
-    let (labels, speaker) = if transcript.is_file() {
-        let text = std::fs::read_to_string(&transcript).map_err(|e| Error::io(&transcript, e))?;
-        (Labels::transcript(&text), folder(parent))
-    } else if let Some((label, speaker)) = fields.filter(|(l, _)| match names {
+    let use_transcript = matches!(rule, LabelRule::Auto | LabelRule::Transcript);
+    let named = fields.filter(|(l, _)| match names {
         NameLabels::Always => true,
         NameLabels::InLexicon(lexicon) => lexicon.index_of(l).is_some(),
-    }) {
+    });
+    let (labels, speaker) = if use_transcript && transcript.is_file() {
+        let text = std::fs::read_to_string(&transcript).map_err(|e| Error::io(&transcript, e))?;
+        (Labels::transcript(&text), folder(parent))
+    } else if let Some((label, speaker)) = named.clone() {
         (Labels::Fixed(label), speaker.or_else(|| folder(parent)))
     } else if let Some(name) = folder(parent) {
         (Labels::Fixed(name), folder(parent.and_then(Path::parent)))
     } else {
         (Labels::None, None)
+    };
+    let labels = match (rule, labels) {
+        (LabelRule::Auto, l) => l,
+        (LabelRule::Heard, _) => Labels::Heard,
+        (LabelRule::Name, l @ Labels::Fixed(_)) if named.is_some() => l,
+        (LabelRule::Transcript, l @ Labels::Sequence(_)) => l,
+        _ => Labels::None,
     };
     Ok(match speaker {
         Some(s) => labels.by_speaker(s),
@@ -257,7 +282,7 @@ mod tests {
             path: p.into(),
             root: root.map(Into::into),
         };
-        let mut labels = labels_for(&item, names).unwrap();
+        let mut labels = labels_for(&item, names, LabelRule::Auto).unwrap();
         let speaker = labels.speaker().map(str::to_owned);
         (labels.take_next(), speaker)
     }

@@ -1,6 +1,7 @@
 //! Where the labels of a source's words come from: nothing, one label for every word (a
-//! one-word file), a transcript (the n-th word gets the n-th label), or the session's
-//! prompt list (the word the screen asked for) — and, when known, who speaks them.
+//! one-word file), a transcript (the n-th word gets the n-th label), the session's
+//! prompt list (the word the screen asked for), or what the recogniser heard — and, when
+//! known, who speaks them.
 
 use std::collections::VecDeque;
 
@@ -16,6 +17,9 @@ pub enum Labels {
     Sequence(VecDeque<String>),
     /// Each word takes the session's next prompt (see [`Prompts`]).
     Prompted,
+    /// Each word takes the vocabulary word the recogniser heard it as (none when it heard
+    /// no such word, or does not run).
+    Heard,
     /// These labels, every word said by one known speaker (word identity across speakers).
     Spoken {
         /// The speaker's name (from a file name or folder).
@@ -47,13 +51,68 @@ impl Labels {
         }
     }
 
+    /// True when the words take what the recogniser heard.
+    pub fn is_heard(&self) -> bool {
+        match self {
+            Labels::Heard => true,
+            Labels::Spoken { labels, .. } => labels.is_heard(),
+            _ => false,
+        }
+    }
+
     /// The label [`Labels::take_next`] would give now, taking nothing.
     pub fn peek_next(&self) -> Option<&str> {
         match self {
-            Labels::None | Labels::Prompted => None,
+            Labels::None | Labels::Prompted | Labels::Heard => None,
             Labels::Fixed(l) => Some(l),
             Labels::Sequence(q) => q.front().map(String::as_str),
             Labels::Spoken { labels, .. } => labels.peek_next(),
+        }
+    }
+
+    /// The next label for a word heard as `is` (true for the labels it was heard as). A
+    /// transcript gives the first of its next [`ALIGN_WINDOW`] labels the word was heard
+    /// as, dropping the ones before it (missed words), or nothing — taking nothing — when
+    /// it was heard as none of them (a split word, a noise, or misheard): one lost label,
+    /// never a shift of every later one. Other rules give [`Labels::take_next`].
+    pub fn take_heard(&mut self, is: impl Fn(&str) -> bool) -> Aligned {
+        match self {
+            Labels::Sequence(q) => match q.iter().take(ALIGN_WINDOW).position(|l| is(l)) {
+                Some(k) => {
+                    q.drain(..k);
+                    Aligned {
+                        label: q.pop_front(),
+                        dropped: k,
+                    }
+                }
+                None => Aligned {
+                    label: None,
+                    dropped: 0,
+                },
+            },
+            Labels::Spoken { labels, .. } => labels.take_heard(is),
+            other => Aligned {
+                label: other.take_next(),
+                dropped: 0,
+            },
+        }
+    }
+
+    /// Transcript labels not taken yet (0 for other rules).
+    pub fn remaining(&self) -> usize {
+        match self {
+            Labels::Sequence(q) => q.len(),
+            Labels::Spoken { labels, .. } => labels.remaining(),
+            _ => 0,
+        }
+    }
+
+    /// True for a transcript's labels.
+    pub fn is_transcript(&self) -> bool {
+        match self {
+            Labels::Sequence(_) => true,
+            Labels::Spoken { labels, .. } => labels.is_transcript(),
+            _ => false,
         }
     }
 
@@ -61,12 +120,24 @@ impl Labels {
     /// whose labels come from [`Prompts::take`]).
     pub fn take_next(&mut self) -> Option<String> {
         match self {
-            Labels::None | Labels::Prompted => None,
+            Labels::None | Labels::Prompted | Labels::Heard => None,
             Labels::Fixed(l) => Some(l.clone()),
             Labels::Sequence(q) => q.pop_front(),
             Labels::Spoken { labels, .. } => labels.take_next(),
         }
     }
+}
+
+/// Transcript labels a heard word is matched against, from the next one on.
+pub const ALIGN_WINDOW: usize = 4;
+
+/// A heard word aligned to a transcript.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Aligned {
+    /// Its label: the transcript word it was heard as.
+    pub label: Option<String>,
+    /// Transcript words skipped to reach it (no word of the audio was heard as them).
+    pub dropped: usize,
 }
 
 /// The session's prompt list, cycled: the word the screen shows next is the label the

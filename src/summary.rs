@@ -81,6 +81,42 @@ pub struct Summary {
     /// With a speculative close (`--speculate-ms`): what it cost and what it gained.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speculation: Option<Speculation>,
+    /// With the recogniser on: what it heard, and how often that agreed with the labels
+    /// the words had from elsewhere (names, transcripts, prompts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recognition: Option<Recognition>,
+}
+
+/// The recogniser over a run.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Recognition {
+    /// Final words heard.
+    pub words: usize,
+    /// Heard as a vocabulary word exactly (normalised text).
+    pub exact: usize,
+    /// Snapped to a vocabulary word by the decoder's scores (a near miss).
+    pub scored: usize,
+    /// Matched to no vocabulary word.
+    pub unmatched: usize,
+    /// Why decoding stopped, per reason (`end`, `repeat`, `cap`: a `cap` is a likely
+    /// hallucination).
+    pub stops: BTreeMap<String, usize>,
+    /// Words that also had a label from their name, transcript or prompt.
+    pub labelled: usize,
+    /// Of those, the share whose heard text (normalised) is the label: open vocabulary.
+    pub open_accuracy: Option<f64>,
+    /// The share whose matched word is the label (exact or snapped).
+    pub snapped_accuracy: Option<f64>,
+    /// Labelled words matched to another word (wrong, not just unmatched).
+    pub snapped_wrong: usize,
+    /// Prompted words heard as something else (kept out of the labelled metrics unless
+    /// `--mismatch heard`).
+    pub prompt_mismatches: usize,
+    /// Milliseconds per word: decoding and matching.
+    pub recognise_ms: Option<Percentiles>,
+    /// Transcripts aligned to the words by what was heard (`run` with transcripts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<crate::engine::heard::Alignment>,
 }
 
 /// The speculative close over a run: provisional words and how much sooner words showed.

@@ -22,6 +22,8 @@ pub mod stage {
     pub const ENCODER: &str = "encoder";
     /// A head on its backbone's vector.
     pub const HEAD: &str = "head";
+    /// The recogniser on one word: decoding and matching to the vocabulary.
+    pub const RECOGNISE: &str = "recognise";
     /// One encoder's probe update with one word, all layers (push, neighbours, relations).
     pub const PROBE: &str = "probe";
 }

@@ -63,6 +63,8 @@ fn word(index: usize) -> Msg {
         start: 0.0,
         end: 0.3,
         label: None,
+        prompt: None,
+        heard: None,
         neighbours,
         embeddings: Some([("a".to_string(), layers)].into_iter().collect()),
         truncated: false,

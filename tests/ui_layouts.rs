@@ -114,10 +114,7 @@ fn at_80x24_the_selected_encoders_essentials_are_shown() {
     let s = draw(&app, 80, 24);
     assert!(line_with(&s, "latest word").contains("─"), "{s}");
     let latest = line_with(&s, " chip ");
-    assert!(
-        latest.contains("heard in 01_joe.wav 3.00–3.50 s"),
-        "{latest}"
-    );
+    assert!(latest.contains("  in 01_joe.wav 3.00–3.50 s"), "{latest}");
     let first = line_with(&s, " 1 chin");
     assert!(
         first.contains("0.91") && first.contains("● sound"),
@@ -237,6 +234,8 @@ fn paper_word(index: usize, label: &str) -> Msg {
         start: 0.0,
         end: 0.4,
         label: Some(label.into()),
+        prompt: None,
+        heard: None,
         neighbours: BTreeMap::new(),
         embeddings: Some([("e".to_string(), layers)].into_iter().collect()),
         truncated: false,

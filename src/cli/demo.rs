@@ -82,7 +82,7 @@ fn interactive(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCo
     use groundprobe::ui::{self, App, Mode};
     use std::time::Duration;
 
-    let engine = args.engine.clone().speculating().build(true)?;
+    let engine = args.engine.clone().speculating().hearing().build(true)?;
     let setup = super::screen::setup(
         &engine,
         format!("demo ({} clips)", clips.len()),
@@ -100,7 +100,7 @@ fn interactive(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCo
                 None => {
                     app.restart("replaying: loading the models…");
                     t.draw(|f| ui::ui(f, &app))?;
-                    let engine = args.engine.clone().speculating().build(true)?;
+                    let engine = args.engine.clone().speculating().hearing().build(true)?;
                     (engine, load(args)?)
                 }
             };

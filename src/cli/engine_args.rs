@@ -8,11 +8,13 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 use groundprobe::bench::memory;
+use groundprobe::engine::heard::Mismatch;
+use groundprobe::engine::listen::Context as HearingContext;
 use groundprobe::engine::segment::SegmentParams;
 use groundprobe::engine::{Engine, EngineConfig, Slicing};
 use groundprobe::model::manifest::ModelKind;
 use groundprobe::model::registry::{Registry, default_models_dir};
-use groundprobe::model::{Encoder, Vad, WordEncoder};
+use groundprobe::model::{Encoder, Recogniser, Vad, WordEncoder};
 use groundprobe::probe::{Lexicon, TextTable};
 
 /// `--slicing` values.
@@ -22,6 +24,33 @@ pub enum SlicingArg {
     Audio,
     /// Encode the running audio, pool the word's frames.
     Features,
+}
+
+/// `--recognise` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Switch {
+    /// Hear every word.
+    On,
+    /// Do not load the recogniser.
+    Off,
+}
+
+/// `--recognise-context` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ContextArg {
+    /// The decoder hears each word with no expectation.
+    None,
+    /// The decoder first reads the lexicon's and prompts' words (biases it to them).
+    Vocabulary,
+}
+
+/// `--mismatch` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MismatchArg {
+    /// A prompted word heard as another word gets no label.
+    Drop,
+    /// It takes the word it was heard as.
+    Heard,
 }
 
 /// Silence before a provisional word where someone watches (live, demo on screen): 2
@@ -90,9 +119,26 @@ pub struct EngineArgs {
     /// bench, 0.
     #[arg(long, value_name = "MS")]
     pub speculate_ms: Option<u32>,
+    /// Hear every word with Whisper tiny.en's decoder (on the Whisper encoder's output):
+    /// free-mode words take the lexicon word heard, prompted words are checked against
+    /// the prompt. Default: on for live and demo, and for run --labels heard; else off.
+    #[arg(long, value_enum, value_name = "on|off")]
+    pub recognise: Option<Switch>,
+    /// The recogniser, by manifest name.
+    #[arg(long, default_value = "whisper-tiny-en-decoder", value_name = "NAME")]
+    pub recogniser: String,
+    /// What the decoder reads before each word.
+    #[arg(long, value_enum, default_value_t = ContextArg::None)]
+    pub recognise_context: ContextArg,
+    /// The label of a prompted word heard as another word.
+    #[arg(long, value_enum, default_value_t = MismatchArg::Drop)]
+    pub mismatch: MismatchArg,
     /// Prompted mode's word list (set by `live`, not a flag here).
     #[arg(skip)]
     pub prompts: Vec<String>,
+    /// Hear words when `--recognise` is not given (set by [`EngineArgs::hearing`]).
+    #[arg(skip)]
+    pub hear_by_default: bool,
 }
 
 /// The flag behind a library setting, for error messages.
@@ -194,6 +240,13 @@ impl EngineArgs {
         self
     }
 
+    /// The same, hearing words unless `--recognise off` (live, demo) — when the encoder
+    /// the recogniser reads is loaded (`--recognise on` insists).
+    pub fn hearing(mut self) -> Self {
+        self.hear_by_default = true;
+        self
+    }
+
     /// Segmentation parameters from the flags.
     pub fn segment_params(&self) -> SegmentParams {
         SegmentParams {
@@ -257,8 +310,37 @@ impl EngineArgs {
             lexicon: Arc::new(self.load_lexicon()?),
             text_tables: self.load_text_tables()?,
             prompts: self.prompts.clone(),
+            mismatch: match self.mismatch {
+                MismatchArg::Drop => Mismatch::Drop,
+                MismatchArg::Heard => Mismatch::Heard,
+            },
         };
-        let engine = Engine::new(Box::new(vad), encoders, config).map_err(with_flag)?;
+        let mut engine = Engine::new(Box::new(vad), encoders, config).map_err(with_flag)?;
+        let wanted = match self.recognise {
+            Some(Switch::On) => true,
+            Some(Switch::Off) => false,
+            None => self.hear_by_default,
+        };
+        if wanted {
+            let m = registry
+                .find(&self.recogniser, ModelKind::Recogniser)
+                .map_err(with_flag)?;
+            let reads = m.recogniser.as_ref().map(|r| r.encoder.as_str());
+            // By default, words are heard only when the encoder it decodes is loaded.
+            if self.recognise.is_some()
+                || reads.is_some_and(|e| self.encoders.iter().any(|n| n == e))
+            {
+                let t = Instant::now();
+                let rec = Recogniser::from_manifest(m.clone())
+                    .with_context(|| format!("loading recogniser `{}`", self.recogniser))?;
+                let context = match self.recognise_context {
+                    ContextArg::None => HearingContext::None,
+                    ContextArg::Vocabulary => HearingContext::Vocabulary,
+                };
+                engine.set_recogniser(rec, context).map_err(with_flag)?;
+                load_ms.insert(self.recogniser.clone(), t.elapsed().as_secs_f64() * 1e3);
+            }
+        }
         memory::end_loading();
         Ok((engine, load_ms))
     }

@@ -180,12 +180,14 @@ mod imp {
         } else {
             Vec::new()
         };
-        let mut engine_args = args.engine.clone().speculating();
+        let mut engine_args = args.engine.clone().speculating().hearing();
         engine_args.prompts = prompts.clone();
         let engine = engine_args.build(!args.json)?;
         // Open the device before taking over the terminal, so that a missing microphone
         // is a plain error message.
-        let labels = if args.free {
+        let labels = if args.free && engine.recognising() {
+            Labels::Heard
+        } else if args.free {
             Labels::None
         } else {
             Labels::Prompted

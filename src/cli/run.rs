@@ -8,15 +8,43 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 use groundprobe::audio::wav;
-use groundprobe::corpus::{self, NameLabels};
+use groundprobe::corpus::{self, LabelRule, NameLabels};
 use groundprobe::driver::{Control, Driver};
 use groundprobe::engine::{Engine, Front};
 use groundprobe::sink::{JsonLines, Sink, Table};
 use groundprobe::source::FileSource;
 
 use super::EngineArgs;
+use super::engine_args::Switch;
 use super::progress::{AudioProgress, Progress};
 use super::signals::Signals;
+
+/// `--labels` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LabelsArg {
+    /// The first labelling rule that applies.
+    Auto,
+    /// What the recogniser heard.
+    Heard,
+    /// The file name's prefix.
+    Name,
+    /// The transcript beside the file.
+    Transcript,
+    /// None.
+    None,
+}
+
+impl LabelsArg {
+    fn rule(self) -> LabelRule {
+        match self {
+            LabelsArg::Auto => LabelRule::Auto,
+            LabelsArg::Heard => LabelRule::Heard,
+            LabelsArg::Name => LabelRule::Name,
+            LabelsArg::Transcript => LabelRule::Transcript,
+            LabelsArg::None => LabelRule::None,
+        }
+    }
+}
 
 /// Options of `groundprobe run`.
 #[derive(Debug, Args)]
@@ -29,6 +57,10 @@ pub struct RunArgs {
     /// prefix is not a word of the lexicon.
     #[arg(long)]
     label_from_name: bool,
+    /// Where labels come from: `auto` (the rules below), `heard` (what the recogniser
+    /// heard: turns it on), `name`, `transcript`, or `none`.
+    #[arg(long, value_enum, default_value_t = LabelsArg::Auto)]
+    labels: LabelsArg,
     /// No progress bar (it is drawn on stderr only when stderr is a terminal).
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -50,7 +82,15 @@ pub struct RunArgs {
 /// then the exit code is non-zero.
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let expanded = corpus::expand(&args.paths);
-    let mut engine = args.engine.build(args.vectors)?;
+    let mut engine_args = args.engine.clone();
+    if args.labels == LabelsArg::Heard {
+        anyhow::ensure!(
+            engine_args.recognise != Some(Switch::Off),
+            "--labels heard needs the recogniser: drop --recognise off"
+        );
+        engine_args.recognise = Some(Switch::On);
+    }
+    let mut engine = engine_args.build(args.vectors)?;
     for dup in &expanded.duplicates {
         eprintln!(
             "groundprobe: {} was already taken; processed once",
@@ -64,7 +104,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         NameLabels::InLexicon(&lexicon)
     };
-    name_label_hint(&items, names);
+    if matches!(args.labels, LabelsArg::Auto | LabelsArg::Name) {
+        name_label_hint(&items, names);
+    }
     let stdout = std::io::stdout().lock();
     let mut sink: Box<dyn Sink> = if args.json {
         Box::new(JsonLines::new(stdout))
@@ -88,7 +130,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let mut tracked = AudioProgress::new(sink.as_mut(), &progress);
     let fronts = fronts(&engine, workers(args.threads, items.len()))?;
     let mut driver = Driver::new(&mut engine, &mut tracked, &control);
-    let open = |i: usize| open_file(&items[i], names);
+    let rule = args.labels.rule();
+    let open = |i: usize| open_file(&items[i], names, rule);
     driver.play_files(items.len(), fronts, open, |i, e| {
         let e = anyhow::Error::new(e).context(format!("processing {}", items[i].path.display()));
         progress.suspend(|| eprintln!("groundprobe: skipped: {e:#}"));
@@ -111,9 +154,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 /// One file as a source with its labels, decoded chunk by chunk as it is pulled (flat
 /// memory however long it is). A file that turns out bad part-way keeps the words found
 /// before the fault and is reported as failed.
-fn open_file(item: &corpus::Item, names: NameLabels) -> groundprobe::Result<FileSource> {
+fn open_file(
+    item: &corpus::Item,
+    names: NameLabels,
+    rule: LabelRule,
+) -> groundprobe::Result<FileSource> {
     let stream = wav::WavStream::open(&item.path)?;
-    let labels = corpus::labels_for(item, names)?;
+    let labels = corpus::labels_for(item, names, rule)?;
     Ok(FileSource::new(stream).with_labels(labels))
 }
 

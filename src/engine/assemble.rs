@@ -7,6 +7,7 @@ use std::time::Instant;
 use super::Engine;
 use super::ReferenceWord;
 use super::front::EncodedWord;
+use super::heard::Labelled;
 use super::segment::Segment;
 use crate::audio::ENGINE_RATE;
 use crate::error::Result;
@@ -34,15 +35,13 @@ impl Engine {
             encoded,
             vad_ms,
             took,
+            heard,
             ..
         } = word;
+        let Labelled { label, prompt } =
+            self.label_word(heard.as_ref().map(|(h, ms)| (h, *ms)), true);
         let src = self.current.get_or_insert_with(Default::default);
         let prompted = src.labels == Labels::Prompted;
-        let label = if prompted {
-            self.prompts.take()
-        } else {
-            src.labels.take_next()
-        };
         let speaker = src.labels.speaker().map(str::to_owned);
         let (file, reference) = (src.name.clone(), src.reference);
         let index = self.labels.len();
@@ -54,6 +53,9 @@ impl Engine {
         let first = self.provisional.take().map_or(waited, |(_, ms)| ms);
         self.stats.first_line_ms.push(first);
         let mut timings = BTreeMap::from([("vad".to_string(), vad_ms)]);
+        if let Some((_, ms)) = &heard {
+            timings.insert(stage::RECOGNISE.to_string(), *ms);
+        }
         let mut neighbours = BTreeMap::new();
         let mut embeddings = self.config.keep_vectors.then(BTreeMap::new);
         for (j, (vectors, encode_ms)) in encoded.iter().enumerate() {
@@ -103,6 +105,8 @@ impl Engine {
         }
         out.push(Event::Word(Box::new(WordEvent {
             label,
+            prompt,
+            heard: heard.map(|(h, _)| h),
             neighbours,
             embeddings,
             timings_ms: timings,
@@ -132,18 +136,17 @@ impl Engine {
             end,
             encoded,
             vad_ms,
+            heard,
             ..
         } = word;
-        let src = self.current.get_or_insert_with(Default::default);
-        let label = if src.labels == Labels::Prompted {
-            self.prompts.peek()
-        } else {
-            src.labels.peek_next()
-        }
-        .map(str::to_owned);
-        let file = src.name.clone();
+        let Labelled { label, prompt } =
+            self.label_word(heard.as_ref().map(|(h, ms)| (h, *ms)), false);
+        let file = self.current.as_ref().and_then(|c| c.name.clone());
         let index = self.labels.len();
         let mut timings = BTreeMap::from([("vad".to_string(), vad_ms)]);
+        if let Some((_, ms)) = &heard {
+            timings.insert(stage::RECOGNISE.to_string(), *ms);
+        }
         let mut neighbours = BTreeMap::new();
         for ((info, probe), (vectors, encode_ms)) in
             self.infos.iter().zip(&self.probes).zip(&encoded)
@@ -170,6 +173,8 @@ impl Engine {
         self.provisional = Some((index, waited_ms(seg.decided, seg.speech_end)));
         out.push(Event::Word(Box::new(WordEvent {
             label,
+            prompt,
+            heard: heard.map(|(h, _)| h),
             neighbours,
             timings_ms: timings,
             ..word_line(index, file, &seg, end, false)
@@ -194,6 +199,8 @@ fn word_line(
         start: seg.start as f64 / rate,
         end: end as f64 / rate,
         label: None,
+        prompt: None,
+        heard: None,
         neighbours: BTreeMap::new(),
         embeddings: None,
         truncated: seg.truncated,

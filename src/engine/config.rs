@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use super::heard::Mismatch;
 use super::segment::SegmentParams;
 use crate::probe::{Lexicon, TextTable};
 
@@ -22,6 +23,8 @@ pub struct EngineConfig {
     pub text_tables: Vec<Arc<TextTable>>,
     /// The prompt list that [`crate::labels::Labels::Prompted`] sources take labels from.
     pub prompts: Vec<String>,
+    /// The label of a prompted word the recogniser heard as another word.
+    pub mismatch: Mismatch,
 }
 
 impl Default for EngineConfig {
@@ -34,6 +37,7 @@ impl Default for EngineConfig {
             lexicon: Arc::new(Lexicon::paper()),
             text_tables: Vec::new(),
             prompts: Vec::new(),
+            mismatch: Mismatch::Drop,
         }
     }
 }

@@ -8,9 +8,11 @@ use std::time::{Duration, Instant};
 use super::config::EngineConfig;
 use super::encode::{Feed, encode_word, feeds};
 use super::history::SourceAudio;
+use super::listen::Listener;
 use super::segment::{Cut, Segment, SegmentParams, Segmenter};
 use crate::audio::ENGINE_RATE;
 use crate::error::Result;
+use crate::event::Hearing;
 use crate::model::{EncoderInfo, VoiceActivity, WordEncoder, WordVectors};
 use crate::timing::{StageTimes, length_bucket, stage};
 
@@ -55,6 +57,8 @@ pub struct EncodedWord {
     pub took: Duration,
     /// True for a provisional word: the next final word or retraction decides it.
     pub provisional: bool,
+    /// What the recogniser heard, and the milliseconds it took (when it runs).
+    pub heard: Option<(Hearing, f64)>,
 }
 
 /// Voice activity, segmentation and encoders for one stream at a time.
@@ -74,6 +78,8 @@ pub struct Front {
     timing: Option<StageTimes>,
     /// The provisional word out, if any, kept so that its confirmation reuses it.
     provisional: Option<Box<EncodedWord>>,
+    /// The recogniser, when words are to be heard.
+    listener: Option<Listener>,
 }
 
 impl Front {
@@ -107,7 +113,18 @@ impl Front {
             last_vad_ms: 0.0,
             timing: None,
             provisional: None,
+            listener: None,
         })
+    }
+
+    /// Hears every word from now on with `listener` (built on this front's encoders).
+    pub fn set_listener(&mut self, listener: Listener) {
+        self.listener = Some(listener);
+    }
+
+    /// The listener, if words are heard.
+    pub fn listener(&self) -> Option<&Listener> {
+        self.listener.as_ref()
     }
 
     /// A second front on the same models (each with its own run state), for another
@@ -118,8 +135,13 @@ impl Front {
             .iter()
             .map(|e| e.fork())
             .collect::<Option<_>>()?;
+        let listener = match &self.listener {
+            Some(l) => Some(l.fork().ok()?),
+            None => None,
+        };
         Some(Self {
             vad: self.vad.fork()?,
+            listener,
             segmenter: Segmenter::new(self.params, self.vad.frame_len(), ENGINE_RATE),
             encoders,
             infos: self.infos.clone(),
@@ -285,6 +307,19 @@ impl Front {
         let end = segment.end.min(src.pos);
         let seconds = word.len() as f64 / f64::from(ENGINE_RATE);
         let encoded = encode_word(&mut self.encoders, &self.feeds, &audio, word)?;
+        let heard = match self.listener.as_mut() {
+            Some(listener) => {
+                let t = Instant::now();
+                let frames = self.encoders[listener.encoder()].last_frames(listener.layer());
+                let hearing = listener.hear(frames)?;
+                let took = t.elapsed();
+                if let Some(times) = self.timing.as_mut() {
+                    times.record(stage::RECOGNISE, took);
+                }
+                Some((hearing, took.as_secs_f64() * 1e3))
+            }
+            None => None,
+        };
         if let Some(times) = self.timing.as_mut() {
             for ((info, (_, ms)), enc) in self.infos.iter().zip(&encoded).zip(&self.encoders) {
                 let (name, took) = (&info.name, Duration::from_secs_f64(ms / 1e3));
@@ -308,6 +343,7 @@ impl Front {
             vad_ms: self.last_vad_ms,
             took: decided.elapsed(),
             provisional,
+            heard,
         })));
         Ok(())
     }

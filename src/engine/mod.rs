@@ -14,8 +14,11 @@ mod clearing;
 pub mod config;
 pub mod encode;
 pub mod front;
+pub mod heard;
 pub mod history;
+pub mod listen;
 pub mod segment;
+pub mod vocabulary;
 
 use std::collections::BTreeMap;
 
@@ -52,6 +55,8 @@ pub struct Stats {
     pub provisional: usize,
     /// Provisional words retracted (speech went on).
     pub retracted: usize,
+    /// What the recogniser heard in the final words.
+    pub heard: heard::HeardTally,
 }
 
 /// A word with its vectors, kept so that a clear can restore the reference bank, and an
@@ -239,6 +244,7 @@ impl Engine {
     pub fn begin_words(&mut self, info: SourceInfo, labels: Labels, out: &mut Vec<Event>) {
         // A provisional word of a source that ended without closing it is withdrawn.
         self.retract(out);
+        self.close_transcript();
         let name = Some(info.name.clone()).filter(|n| !n.is_empty());
         let prompted = labels == Labels::Prompted && !self.prompts.is_empty();
         self.current = Some(Current {
@@ -279,6 +285,7 @@ impl Engine {
 
     /// Ends a source begun with [`Engine::begin_words`].
     pub fn end_words(&mut self) {
+        self.close_transcript();
         self.current = None;
     }
 
@@ -367,6 +374,7 @@ impl Engine {
                 end_of_speech_to_first_line_ms: Percentiles::of(&stats.first_line_ms),
                 end_of_speech_to_final_line_ms: Percentiles::of(&stats.end_of_speech_ms),
             }),
+            recognition: stats.heard.summary(),
         }
     }
 }

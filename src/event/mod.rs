@@ -107,8 +107,15 @@ pub struct WordEvent {
     pub start: f64,
     /// End in seconds from the start of its source.
     pub end: f64,
-    /// Known label (from a file name, transcript or prompt).
+    /// The label the probe took it with (from a file name, transcript or prompt, or what
+    /// was heard); none when unknown or when what was heard contradicts the prompt.
     pub label: Option<String>,
+    /// Prompted mode: the word the screen asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<String>,
+    /// What the recogniser heard (when it runs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heard: Option<Hearing>,
     /// Per encoder: the nearest earlier words.
     pub neighbours: BTreeMap<String, Vec<NeighbourInfo>>,
     /// Per encoder and layer: the pooled vector (only when asked for).
@@ -125,6 +132,35 @@ pub struct WordEvent {
     pub decided_at: f64,
     /// Time spent per stage for this word, in milliseconds.
     pub timings_ms: BTreeMap<String, f64>,
+}
+
+/// What the recogniser heard in a word, and the vocabulary word it matched.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hearing {
+    /// The decoder's text, trimmed (e.g. `"Seven."`; empty when nothing was heard).
+    pub text: String,
+    /// Geometric mean of its tokens' probabilities, in [0, 1].
+    pub confidence: f32,
+    /// The lexicon or prompt word it is (its label), if any.
+    pub word: Option<String>,
+    /// How `word` was found (`none` without one).
+    #[serde(rename = "match")]
+    pub how: Match,
+    /// Why decoding stopped: `end`, `repeat` (the usual end of a short word) or `cap`.
+    pub stop: crate::model::recogniser::Stop,
+}
+
+/// How heard text was matched to the vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Match {
+    /// The text is the word (normalised).
+    Exact,
+    /// The text is not a word of the vocabulary; the decoder scored this word within a
+    /// margin of its own text, above the other candidates.
+    Scored,
+    /// No word of the vocabulary.
+    None,
 }
 
 /// One neighbour of a word under one encoder.

@@ -363,6 +363,10 @@ impl WordEncoder for Encoder {
     fn last_front_end(&self) -> Option<Duration> {
         self.front_end
     }
+
+    fn last_frames(&self, layer: &str) -> Option<LayerFrames<'_>> {
+        Encoder::last_frames(self, layer)
+    }
 }
 
 fn spawn(plan: &plan::Plan, path: &Path) -> Result<PlanState> {

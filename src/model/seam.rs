@@ -6,6 +6,7 @@
 use std::ops::Range;
 use std::time::Duration;
 
+use super::encoder::LayerFrames;
 use crate::error::Result;
 
 /// One pooled vector per tapped layer, in layer order.
@@ -66,6 +67,11 @@ pub trait WordEncoder: Send {
     /// How long the front end (log-mel) of the last audio encode took, for encoders with
     /// one (`None` otherwise).
     fn last_front_end(&self) -> Option<Duration> {
+        None
+    }
+    /// The unpooled frames of `layer` from the last audio encode, for a sequence encoder
+    /// (what a recogniser decodes); `None` for others.
+    fn last_frames(&self, _layer: &str) -> Option<LayerFrames<'_>> {
         None
     }
     /// An independent copy for another thread, sharing the loaded weights (`None` when

@@ -124,6 +124,8 @@ pub fn word(
         start: index as f64,
         end: index as f64 + 0.5,
         label: Some(label.into()),
+        prompt: None,
+        heard: None,
         neighbours,
         embeddings: Some(emb),
         truncated: false,

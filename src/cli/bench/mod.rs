@@ -204,7 +204,11 @@ fn load_inputs(args: &BenchArgs) -> anyhow::Result<(Vec<ClipSource>, Vec<String>
     let mut clips = Vec::new();
     for item in &expanded.items {
         let clip = wav::read(&item.path)?;
-        let labels = corpus::labels_for(item, corpus::NameLabels::InLexicon(&lexicon))?;
+        let labels = corpus::labels_for(
+            item,
+            corpus::NameLabels::InLexicon(&lexicon),
+            corpus::LabelRule::Auto,
+        )?;
         clips.push(ClipSource::from_clip(&clip, pace).with_labels(labels));
     }
     if clips.is_empty() {

@@ -11,6 +11,8 @@ use crate::model::plan::{Plan, PlanState};
 
 /// Both plans and their run states.
 pub struct Decoder {
+    cross_plan: Plan,
+    step_plan: Plan,
     cross: PlanState,
     step: PlanState,
     cross_path: PathBuf,
@@ -79,10 +81,33 @@ impl Decoder {
         Ok(Self {
             cross: spawn(&cross, &cross_path)?,
             step: spawn(&step, step_path)?,
+            cross_plan: cross,
+            step_plan: step,
             cross_path,
             step_path: step_path.to_path_buf(),
             width: spec.width,
             vocab,
+        })
+    }
+
+    /// A copy with its own run states over the same plans, for another thread.
+    ///
+    /// # Errors
+    /// [`Error::Model`] if tract cannot start a state.
+    pub fn fork(&self) -> Result<Self> {
+        let spawn = |plan: &Plan, path: &Path| {
+            plan.spawn()
+                .map_err(|e| Error::model(path, "starting the model", e))
+        };
+        Ok(Self {
+            cross_plan: self.cross_plan.clone(),
+            step_plan: self.step_plan.clone(),
+            cross: spawn(&self.cross_plan, &self.cross_path)?,
+            step: spawn(&self.step_plan, &self.step_path)?,
+            cross_path: self.cross_path.clone(),
+            step_path: self.step_path.clone(),
+            width: self.width,
+            vocab: self.vocab,
         })
     }
 

@@ -22,12 +22,13 @@ mod text;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tract_onnx::prelude::tract_ndarray::ArrayView2;
 
 pub use greedy::Stop;
 pub use spec::RecogniserSpec;
-pub use text::{forms, normalise};
+pub use text::{DIGITS, forms, normalise};
 
 use self::decoder::{CrossKv, Decoder};
 use self::greedy::Rules;
@@ -54,9 +55,9 @@ pub struct Recogniser {
     manifest: Manifest,
     spec: RecogniserSpec,
     decoder: Decoder,
-    text: Text,
+    text: Arc<Text>,
     rules: Rules,
-    boundary: Vec<bool>,
+    boundary: Arc<Vec<bool>>,
     context: Option<u32>,
 }
 
@@ -107,7 +108,7 @@ impl Recogniser {
                 decoder.vocab()
             )));
         }
-        let boundary = text.boundaries(end, decoder.vocab());
+        let boundary = Arc::new(text.boundaries(end, decoder.vocab()));
         let rules = Rules {
             prompt,
             end,
@@ -119,10 +120,26 @@ impl Recogniser {
             manifest,
             spec,
             decoder,
-            text,
+            text: Arc::new(text),
             rules,
             boundary,
             context,
+        })
+    }
+
+    /// An independent copy for another thread, sharing the loaded weights.
+    ///
+    /// # Errors
+    /// [`Error::Model`] if tract cannot start a run state.
+    pub fn fork(&self) -> Result<Recogniser> {
+        Ok(Self {
+            manifest: self.manifest.clone(),
+            spec: self.spec.clone(),
+            decoder: self.decoder.fork()?,
+            text: Arc::clone(&self.text),
+            rules: self.rules.clone(),
+            boundary: Arc::clone(&self.boundary),
+            context: self.context,
         })
     }
 
@@ -309,6 +326,19 @@ impl Utterance<'_> {
             scores.push(greedy::log_add(&per_form) as f32);
         }
         Ok(scores)
+    }
+
+    /// Log-probabilities (log-softmax over the whole vocabulary) of the first text token,
+    /// from the row greedy decoding starts with (computed once per word and shared).
+    ///
+    /// # Errors
+    /// As [`Utterance::recognise`].
+    pub fn first_token_log_probs(&mut self) -> Result<Vec<f32>> {
+        let prompt = self.prompt.clone();
+        let mut row = self.logits(&prompt)?;
+        let lse = greedy::log_sum_exp(row.iter().copied()) as f32;
+        row.iter_mut().for_each(|x| *x -= lse);
+        Ok(row)
     }
 
     /// The decoder's raw logits (one per vocabulary entry) after a token prefix, which

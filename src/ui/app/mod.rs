@@ -319,6 +319,8 @@ impl App {
             } else {
                 Standing::Provisional
             },
+            heard: w.heard,
+            prompt: w.prompt,
         });
     }
 

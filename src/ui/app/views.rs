@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::event::{Event, MetricsEvent};
+use crate::event::{Event, Hearing, MetricsEvent};
 use crate::sink::channel::Message;
 use crate::ui::groups::{Relation, WordGroups};
 
@@ -167,6 +167,10 @@ pub struct WordView {
     pub timings_ms: BTreeMap<String, f64>,
     /// Final, or provisional (speculative close), or withdrawn and about to be merged.
     pub standing: Standing,
+    /// What the recogniser heard, when it runs.
+    pub heard: Option<Hearing>,
+    /// Prompted mode: the word asked for.
+    pub prompt: Option<String>,
 }
 
 /// Where a word on screen stands (see [`crate::event::Event::Retract`]).
@@ -181,6 +185,30 @@ pub enum Standing {
 }
 
 impl WordView {
+    /// What was heard, for people: `heard “Seven.” 93%`, and for a prompted word heard
+    /// as another word `, not “window”` (`None` when the recogniser does not run).
+    pub fn heard_note(&self) -> Option<String> {
+        let h = self.heard.as_ref()?;
+        let text = if h.text.is_empty() { "…" } else { &h.text };
+        let mut note = format!("heard “{text}” {:.0}%", h.confidence * 100.0);
+        if let Some(p) = self.prompt.as_deref().filter(|p| self.mismatched(p)) {
+            note.push_str(&format!(", not “{p}”"));
+        }
+        Some(note)
+    }
+
+    /// True for a prompted word heard as another word than its prompt `p`.
+    fn mismatched(&self, p: &str) -> bool {
+        self.heard
+            .as_ref()
+            .is_some_and(|h| h.word.as_deref() != Some(p))
+    }
+
+    /// True when the recogniser heard a prompted word as another word.
+    pub fn off_prompt(&self) -> bool {
+        self.prompt.as_deref().is_some_and(|p| self.mismatched(p))
+    }
+
     /// The label, or `#index` for an unlabelled word.
     pub fn name(&self) -> String {
         self.label

@@ -52,19 +52,26 @@ impl Widget for Latest<'_> {
                     Standing::Provisional => "  (provisional)",
                     Standing::Merging => "  (speech went on: merging)",
                 };
-                vec![
-                    Span::styled(
-                        format!(" {} ", w.name()),
-                        standing_style(
-                            word_style(app, w.label.as_deref()).reversed().bold(),
-                            w.standing,
-                        ),
+                let mut spans = vec![Span::styled(
+                    format!(" {} ", w.name()),
+                    standing_style(
+                        word_style(app, w.label.as_deref()).reversed().bold(),
+                        w.standing,
                     ),
-                    Span::raw(format!(
-                        "  heard {file}{:.2}–{:.2} s{standing}",
-                        w.start, w.end
-                    )),
-                ]
+                )];
+                if let Some(note) = w.heard_note() {
+                    let style = if w.off_prompt() {
+                        Style::new().fg(Color::LightRed)
+                    } else {
+                        Style::new()
+                    };
+                    spans.push(Span::styled(format!("  {note}"), style));
+                }
+                spans.push(Span::raw(format!(
+                    "  {file}{:.2}–{:.2} s{standing}",
+                    w.start, w.end
+                )));
+                spans
             }
             None => vec![Span::styled(
                 match (app.mode, &app.finished) {

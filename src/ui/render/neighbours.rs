@@ -46,8 +46,9 @@ impl Widget for Neighbours<'_> {
                     .and_then(|f| std::path::Path::new(f).file_name())
                     .map(|f| format!("{} ", f.to_string_lossy()))
                     .unwrap_or_default();
+                let heard = w.heard_note().map(|n| format!("  {n}")).unwrap_or_default();
                 format!(
-                    " nearest neighbours of “{}”  ({file}{:.2}–{:.2} s) ",
+                    " nearest neighbours of “{}”{heard}  ({file}{:.2}–{:.2} s) ",
                     w.name(),
                     w.start,
                     w.end

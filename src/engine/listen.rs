@@ -1,0 +1,173 @@
+//! Hearing each word: the recogniser decodes the frames the Whisper encoder already
+//! computed for the word, and the text is matched to the vocabulary — exactly, or, for a
+//! near miss, by the decoder's own scores over a handful of candidates (never by spelling
+//! alone).
+
+use std::sync::Arc;
+
+use super::vocabulary::Vocabulary;
+use crate::error::{Error, Result};
+use crate::event::{Hearing, Match};
+use crate::model::encoder::LayerFrames;
+use crate::model::recogniser::Stop;
+use crate::model::{EncoderInfo, Recogniser};
+use crate::probe::Lexicon;
+
+/// A candidate is taken when the decoder scores it at most this many nats below its own
+/// text (probability ratio e^-3 ≈ 1/20); further off, the word stays unmatched.
+pub const SNAP_MARGIN: f32 = 3.0;
+
+/// The text the decoder reads before each word (Whisper's previous-text prompt).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Context {
+    /// None: the decoder hears the word with no expectation.
+    #[default]
+    None,
+    /// The vocabulary's words: biases recognition towards them.
+    Vocabulary,
+}
+
+/// The recogniser, the encoder it reads and the words it snaps to.
+pub struct Listener {
+    rec: Recogniser,
+    /// Index of the encoder whose frames it decodes.
+    encoder: usize,
+    vocabulary: Arc<Vocabulary>,
+    context: String,
+}
+
+impl Listener {
+    /// A listener on `encoders` (the front's, in order) snapping to the words of `lexicon`
+    /// and `prompts`.
+    ///
+    /// # Errors
+    /// [`Error::Config`] (setting `recognise`) when the encoder the recogniser reads is not
+    /// loaded or lacks its layer; [`Error::Data`] if the tokenizer fails.
+    pub fn new(
+        rec: Recogniser,
+        encoders: &[EncoderInfo],
+        lexicon: &Arc<Lexicon>,
+        prompts: &[String],
+        context: Context,
+    ) -> Result<Self> {
+        let bad = |reason: String| Error::Config {
+            setting: "recognise",
+            reason,
+        };
+        let Some(encoder) = encoders.iter().position(|e| e.name == rec.encoder()) else {
+            return Err(bad(format!(
+                "{} decodes `{}`'s frames: list it in --encoders, or turn recognition off",
+                rec.name(),
+                rec.encoder()
+            )));
+        };
+        if !encoders[encoder].layers.iter().any(|l| l == rec.layer()) {
+            return Err(bad(format!(
+                "{} reads layer `{}` of `{}`, which has only {}",
+                rec.name(),
+                rec.layer(),
+                rec.encoder(),
+                encoders[encoder].layers.join(", ")
+            )));
+        }
+        let vocabulary = Arc::new(Vocabulary::new(lexicon, prompts, &rec)?);
+        let context = match context {
+            Context::None => String::new(),
+            Context::Vocabulary => vocabulary.context(),
+        };
+        Ok(Self {
+            rec,
+            encoder,
+            vocabulary,
+            context,
+        })
+    }
+
+    /// A copy for another thread, sharing the weights and the vocabulary.
+    ///
+    /// # Errors
+    /// [`Error::Model`] if tract cannot start a run state.
+    pub fn fork(&self) -> Result<Self> {
+        Ok(Self {
+            rec: self.rec.fork()?,
+            encoder: self.encoder,
+            vocabulary: Arc::clone(&self.vocabulary),
+            context: self.context.clone(),
+        })
+    }
+
+    /// Index of the encoder whose frames it decodes.
+    pub fn encoder(&self) -> usize {
+        self.encoder
+    }
+
+    /// The layer of that encoder it reads.
+    pub fn layer(&self) -> &str {
+        self.rec.layer()
+    }
+
+    /// The words it snaps to.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
+    }
+
+    /// What was said in a word, from its frames of [`Listener::layer`] (`None`: the
+    /// encoder kept none, e.g. a word shorter than one frame — nothing is heard).
+    ///
+    /// # Errors
+    /// [`Error::Model`] if the decoder fails, [`Error::Data`] if the tokenizer does.
+    pub fn hear(&mut self, frames: Option<LayerFrames<'_>>) -> Result<Hearing> {
+        let nothing = Hearing {
+            text: String::new(),
+            confidence: 0.0,
+            word: None,
+            how: Match::None,
+            stop: Stop::End,
+        };
+        let Some(frames) = frames.filter(|f| !f.word.is_empty()) else {
+            return Ok(nothing);
+        };
+        let mut utterance = self.rec.listen_with_context(frames.word(), &self.context)?;
+        let heard = utterance.recognise()?;
+        let text = heard.text.trim().to_string();
+        let mut hearing = Hearing {
+            text,
+            confidence: heard.confidence,
+            word: None,
+            how: Match::None,
+            stop: heard.stop,
+        };
+        if let Some(label) = self.vocabulary.exact(&hearing.text) {
+            hearing.word = Some(label.to_string());
+            hearing.how = Match::Exact;
+            return Ok(hearing);
+        }
+        let first = utterance.first_token_log_probs()?;
+        let candidates = self.vocabulary.candidates(&hearing.text, &first);
+        if candidates.is_empty() {
+            return Ok(hearing);
+        }
+        let own = crate::model::recogniser::normalise(&hearing.text);
+        let mut words: Vec<&str> = candidates.clone();
+        if !own.is_empty() {
+            words.push(&own);
+        }
+        let scores = utterance.score(&words)?;
+        let (best, best_score) = scores[..candidates.len()].iter().enumerate().fold(
+            (0, f32::NEG_INFINITY),
+            |acc, (i, &s)| {
+                if s > acc.1 { (i, s) } else { acc }
+            },
+        );
+        let own_score = scores.get(candidates.len()).copied();
+        let close = own_score.is_none_or(|own| best_score >= own - SNAP_MARGIN);
+        if best_score.is_finite() && close {
+            hearing.word = self
+                .vocabulary
+                .label_of(candidates[best])
+                .map(str::to_string);
+            hearing.how = Match::Scored;
+        }
+        Ok(hearing)
+    }
+}

@@ -1,0 +1,237 @@
+//! The recogniser in the engine, on real speech: FSDD words are heard and snapped to their
+//! digit above a floor; free-mode words take the word heard; a prompted word heard as
+//! another word is never labelled by its prompt; a transcript missing a word costs one
+//! label, not every later one; `--recognise off` leaves words unheard.
+
+mod common;
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+
+use common::recog::recogniser;
+use groundprobe::audio::wav;
+use groundprobe::engine::heard::Mismatch;
+use groundprobe::engine::listen::Context;
+use groundprobe::engine::{Engine, EngineConfig};
+use groundprobe::event::{Match, WordEvent};
+use groundprobe::labels::Labels;
+use groundprobe::probe::Lexicon;
+use std::sync::Arc;
+
+fn hearing_engine(config: EngineConfig) -> Engine {
+    let mut engine = common::engine(&["whisper-tiny-en"], config);
+    engine
+        .set_recogniser(recogniser(), Context::None)
+        .expect("recogniser on whisper-tiny-en");
+    engine
+}
+
+fn digits() -> EngineConfig {
+    EngineConfig {
+        lexicon: Arc::new(Lexicon::digits()),
+        ..EngineConfig::default()
+    }
+}
+
+/// Every `step`-th FSDD recording (sorted), with its digit.
+fn fsdd_sample(step: usize) -> Option<Vec<(PathBuf, String)>> {
+    let dir = common::fsdd()?;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "wav"))
+        .collect();
+    files.sort();
+    Some(
+        files
+            .into_iter()
+            .step_by(step)
+            .map(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().to_string();
+                let digit = name.split('_').next().unwrap().to_string();
+                (p, digit)
+            })
+            .collect(),
+    )
+}
+
+fn demo(name: &str) -> (wav::Clip, Vec<String>) {
+    let dir = common::models().join("demo");
+    let clip = wav::read(&dir.join(format!("{name}.wav"))).unwrap();
+    let text = std::fs::read_to_string(dir.join(format!("{name}.txt"))).unwrap();
+    (clip, text.split_whitespace().map(str::to_string).collect())
+}
+
+#[test]
+fn fsdd_words_are_heard_and_snapped_to_their_digit_above_a_floor() {
+    let Some(files) = fsdd_sample(60) else {
+        assert!(std::env::var_os("CI").is_none(), "CI must have ../shared");
+        return;
+    };
+    let mut engine = hearing_engine(digits());
+    for (path, digit) in &files {
+        let clip = wav::read(path).unwrap();
+        for w in common::words_of(&mut engine, &clip, Labels::Fixed(digit.clone())) {
+            let heard = w.heard.as_ref().expect("every word is heard");
+            assert!((0.0..=1.0).contains(&heard.confidence), "{heard:?}");
+            assert_eq!(heard.word.is_some(), heard.how != Match::None, "{heard:?}");
+            assert_eq!(
+                w.label.as_deref(),
+                Some(digit.as_str()),
+                "labels stay the names'"
+            );
+        }
+    }
+    let r = engine
+        .summary(0.0, Vec::new())
+        .recognition
+        .expect("a tally");
+    eprintln!("{} FSDD files: {r:?}", files.len());
+    assert_eq!(r.labelled, r.words);
+    assert!(r.words >= files.len() * 9 / 10, "{r:?}");
+    assert_eq!(r.exact + r.scored + r.unmatched, r.words);
+    assert_eq!(r.stops.values().sum::<usize>(), r.words);
+    let (open, snapped) = (r.open_accuracy.unwrap(), r.snapped_accuracy.unwrap());
+    assert!(open >= 0.3, "open-vocabulary accuracy {open:.3}");
+    assert!(snapped >= 0.75, "snapped accuracy {snapped:.3}");
+    assert!(snapped > open, "snapping adds to the open text");
+}
+
+#[test]
+fn free_mode_words_take_the_word_heard() {
+    let Some(files) = fsdd_sample(150) else {
+        assert!(std::env::var_os("CI").is_none(), "CI must have ../shared");
+        return;
+    };
+    let mut engine = hearing_engine(digits());
+    let (mut right, mut total) = (0, 0);
+    for (path, digit) in &files {
+        let clip = wav::read(path).unwrap();
+        for w in common::words_of(&mut engine, &clip, Labels::Heard) {
+            let heard = w.heard.as_ref().unwrap();
+            assert_eq!(w.label, heard.word, "the label is the word heard");
+            total += 1;
+            right += usize::from(w.label.as_deref() == Some(digit.as_str()));
+        }
+    }
+    eprintln!("free mode: {right} of {total} words labelled with their digit");
+    assert!(
+        total >= files.len() * 9 / 10 && right * 10 >= total * 7,
+        "{right}/{total}"
+    );
+}
+
+/// Plays a demo clip in prompted mode with these prompts.
+fn prompted(prompts: Vec<String>, mismatch: Mismatch) -> Vec<WordEvent> {
+    let (clip, _) = demo("01_joe");
+    let mut engine = hearing_engine(EngineConfig {
+        prompts,
+        mismatch,
+        ..EngineConfig::default()
+    });
+    common::words_of(&mut engine, &clip, Labels::Prompted)
+}
+
+#[test]
+fn prompted_words_are_checked_against_what_was_heard() {
+    let (_, transcript) = demo("01_joe");
+    // The right prompts: words heard as their prompt keep it.
+    let right = prompted(transcript.clone(), Mismatch::Drop);
+    let kept = right
+        .iter()
+        .filter(|w| w.label.is_some() && w.label == w.prompt)
+        .count();
+    eprintln!("right prompts: {kept} of {} words kept theirs", right.len());
+    assert!(kept * 10 >= right.len() * 6, "{kept}/{}", right.len());
+    for w in &right {
+        let heard = w.heard.as_ref().unwrap();
+        match &w.label {
+            Some(l) => assert_eq!(heard.word.as_ref(), Some(l), "{w:?}"),
+            None => assert_ne!(heard.word, w.prompt, "{w:?}"),
+        }
+    }
+    // A wrong prompt for every word: never the label, unless heard as it.
+    let wrong = prompted(vec!["violin".into(), "piano".into()], Mismatch::Drop);
+    let (mut dropped, mut heard_as_prompt) = (0, 0);
+    for w in &wrong {
+        let heard = w.heard.as_ref().unwrap();
+        if heard.word == w.prompt {
+            heard_as_prompt += 1;
+            assert_eq!(w.label, w.prompt);
+        } else {
+            dropped += 1;
+            assert_eq!(w.label, None, "{w:?}");
+        }
+    }
+    assert!(dropped > heard_as_prompt, "{dropped} dropped");
+    // `--mismatch heard`: such a word takes the word heard instead.
+    for w in prompted(vec!["violin".into(), "piano".into()], Mismatch::Heard) {
+        assert_eq!(w.label, w.heard.unwrap().word);
+    }
+}
+
+#[test]
+fn a_transcript_missing_a_word_costs_one_label_not_every_later_one() {
+    let (clip, transcript) = demo("01_joe");
+    let sequence = |t: &[String]| Labels::Sequence(t.iter().cloned().collect::<VecDeque<_>>());
+    let mut engine = hearing_engine(EngineConfig::default());
+    let full = common::words_of(&mut engine, &clip, sequence(&transcript));
+    let mut short = transcript.clone();
+    let missing = short.remove(2);
+    let mut engine = hearing_engine(EngineConfig::default());
+    let cut = common::words_of(&mut engine, &clip, sequence(&short));
+    assert_eq!(full.len(), cut.len());
+    let agree = full
+        .iter()
+        .zip(&cut)
+        .filter(|(a, b)| a.label.is_some() && a.label == b.label)
+        .count();
+    let labelled = full.iter().filter(|w| w.label.is_some()).count();
+    eprintln!(
+        "{labelled} of {} words aligned; without `{missing}`, {agree} keep their label",
+        full.len()
+    );
+    assert!(labelled * 10 >= full.len() * 6, "{labelled}/{}", full.len());
+    assert!(agree + 1 >= labelled, "{agree} of {labelled}");
+    let t = engine.summary(0.0, Vec::new()).recognition.unwrap();
+    let t = t.transcript.expect("alignment counts");
+    assert_eq!(t.aligned, cut.iter().filter(|w| w.label.is_some()).count());
+    assert_eq!(t.aligned + t.unaligned, cut.len());
+    // Positional labels (no recogniser) shift after the missing word.
+    let mut plain = common::engine(&["whisper-tiny-en"], EngineConfig::default());
+    let shifted = common::words_of(&mut plain, &clip, sequence(&short));
+    let same = full
+        .iter()
+        .zip(&shifted)
+        .filter(|(a, b)| a.label.is_some() && a.label == b.label)
+        .count();
+    assert!(same < agree, "positional {same} vs aligned {agree}");
+}
+
+#[test]
+fn recognise_off_leaves_words_unheard() {
+    let Some(files) = fsdd_sample(600) else {
+        assert!(std::env::var_os("CI").is_none(), "CI must have ../shared");
+        return;
+    };
+    let path = files[0].0.to_str().unwrap().to_string();
+    let base = [
+        "run",
+        "--json",
+        "--lexicon",
+        "digits",
+        "--encoders",
+        "whisper-tiny-en",
+    ];
+    let off = common::groundprobe_json(base.iter().copied().chain(["--recognise", "off", &path]));
+    assert!(off.iter().all(|l| l.get("heard").is_none()), "{off:?}");
+    let summary = off.last().unwrap();
+    assert!(summary.get("recognition").is_none(), "{summary}");
+    let heard = common::groundprobe_json(base.iter().copied().chain(["--labels", "heard", &path]));
+    let words: Vec<_> = heard.iter().filter(|l| l["type"] == "word").collect();
+    assert!(!words.is_empty());
+    for w in &words {
+        assert_eq!(w["label"], w["heard"]["word"], "{w}");
+    }
+    assert_eq!(heard.last().unwrap()["recognition"]["words"], words.len());
+}
