@@ -76,8 +76,8 @@ fn recogniser_cost_measured() {
     let bytes = std::fs::read(fixtures).unwrap();
     let file = npyz::NpyFile::new(&bytes[..]).unwrap();
     let shape: Vec<usize> = file.shape().iter().map(|&d| d as usize).collect();
-    let frames = Array2::from_shape_vec((shape[0], shape[1]), file.into_vec::<f32>().unwrap())
-        .unwrap();
+    let frames =
+        Array2::from_shape_vec((shape[0], shape[1]), file.into_vec::<f32>().unwrap()).unwrap();
     let mut word = rec.listen(frames.view()).unwrap();
     let steps: Vec<f64> = (0..60u32)
         .map(|k| {
@@ -113,13 +113,27 @@ fn recogniser_cost_measured() {
         score.push(t.elapsed().as_secs_f64());
         texts.push((heard.text, s));
     }
-    println!("FSDD every {every}th, decoder per word (cross + greedy): {}", summary(decode));
-    println!("FSDD every {every}th, scoring 10 digits per word: {}", summary(score));
-    let digest: f64 = texts.iter().flat_map(|(_, s)| s).map(|&x| f64::from(x)).sum();
+    println!(
+        "FSDD every {every}th, decoder per word (cross + greedy): {}",
+        summary(decode)
+    );
+    println!(
+        "FSDD every {every}th, scoring 10 digits per word: {}",
+        summary(score)
+    );
+    let digest: f64 = texts
+        .iter()
+        .flat_map(|(_, s)| s)
+        .map(|&x| f64::from(x))
+        .sum();
     println!(
         "check: {} words, first texts {:?}, score sum {digest:.3}; load average {}",
         texts.len(),
-        texts.iter().take(5).map(|(t, _)| t.as_str()).collect::<Vec<_>>(),
+        texts
+            .iter()
+            .take(5)
+            .map(|(t, _)| t.as_str())
+            .collect::<Vec<_>>(),
         load_average()
     );
 }

@@ -16,12 +16,14 @@
 //! ```
 
 mod decoder;
+mod embedding;
 mod greedy;
 mod spec;
 mod text;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tract_onnx::prelude::tract_ndarray::ArrayView2;
 
@@ -49,14 +51,15 @@ pub struct Heard {
     pub stop: Stop,
 }
 
-/// A loaded recogniser.
+/// A loaded recogniser. One per thread: [`Recogniser::fork`] makes another that shares the
+/// loaded weights.
 pub struct Recogniser {
     manifest: Manifest,
     spec: RecogniserSpec,
     decoder: Decoder,
-    text: Text,
+    text: Arc<Text>,
     rules: Rules,
-    boundary: Vec<bool>,
+    boundary: Arc<Vec<bool>>,
     context: Option<u32>,
 }
 
@@ -107,7 +110,7 @@ impl Recogniser {
                 decoder.vocab()
             )));
         }
-        let boundary = text.boundaries(end, decoder.vocab());
+        let boundary = Arc::new(text.boundaries(end, decoder.vocab()));
         let rules = Rules {
             prompt,
             end,
@@ -119,11 +122,25 @@ impl Recogniser {
             manifest,
             spec,
             decoder,
-            text,
+            text: Arc::new(text),
             rules,
             boundary,
             context,
         })
+    }
+
+    /// An independent recogniser for another thread, sharing this one's loaded plans,
+    /// embedding and tokenizer (only the run states are new).
+    pub fn fork(&self) -> Recogniser {
+        Recogniser {
+            manifest: self.manifest.clone(),
+            spec: self.spec.clone(),
+            decoder: self.decoder.fork(),
+            text: Arc::clone(&self.text),
+            rules: self.rules.clone(),
+            boundary: Arc::clone(&self.boundary),
+            context: self.context,
+        }
     }
 
     /// The recogniser's name.
@@ -286,17 +303,7 @@ impl Utterance<'_> {
             toks.retain(|t| !t.is_empty() && t.len() < room);
             all_forms.push(toks);
         }
-        // Every prefix any form needs, computed in one batch per length.
-        let mut needed: Vec<Vec<u32>> = Vec::new();
-        for form in all_forms.iter().flatten() {
-            for j in 0..=form.len() {
-                let p: Vec<u32> = prompt.iter().chain(&form[..j]).copied().collect();
-                if !needed.contains(&p) {
-                    needed.push(p);
-                }
-            }
-        }
-        self.rows(&needed)?;
+        self.form_rows(&prompt, all_forms.iter().flatten())?;
         let mut scores = Vec::with_capacity(candidates.len());
         for word_forms in &all_forms {
             let mut per_form = Vec::with_capacity(word_forms.len());
@@ -320,7 +327,8 @@ impl Utterance<'_> {
         self.rows(&[prefix.to_vec()]).map(|mut r| r.remove(0))
     }
 
-    /// Logits after each prefix, computing the ones not cached, batched by length.
+    /// Logits after each prefix, computing the ones not cached: one body run per length
+    /// (its last positions), one projection for all.
     fn rows(&mut self, prefixes: &[Vec<u32>]) -> Result<Vec<Vec<f32>>> {
         let mut missing: Vec<&Vec<u32>> = prefixes
             .iter()
@@ -328,13 +336,74 @@ impl Utterance<'_> {
             .collect();
         missing.sort_by_key(|p| p.len());
         missing.dedup();
+        let width = self.rec.decoder.width();
+        let mut hidden = Vec::with_capacity(missing.len() * width);
         for group in missing.chunk_by(|a, b| a.len() == b.len()) {
             let batch: Vec<&[u32]> = group.iter().map(|p| p.as_slice()).collect();
-            let rows = self.rec.decoder.logits(&batch, &self.kv)?;
-            for (p, row) in group.iter().zip(rows) {
-                self.rows.insert((*p).clone(), row);
+            let h = self.rec.decoder.hidden(&batch, &self.kv)?;
+            let len = group[0].len();
+            for b in 0..group.len() {
+                let last = (b * len + len - 1) * width;
+                hidden.extend_from_slice(&h[last..last + width]);
             }
         }
+        self.keep(missing.into_iter().cloned().collect(), &hidden)?;
         Ok(prefixes.iter().map(|p| self.rows[p].clone()).collect())
+    }
+
+    /// Logits after the prompt and every prefix of each form (the forms' own tokens, no
+    /// prompt): one body run per length of form (every position of prompt + form), one
+    /// projection of the rows not cached.
+    fn form_rows<'f>(
+        &mut self,
+        prompt: &[u32],
+        forms: impl Iterator<Item = &'f Vec<u32>>,
+    ) -> Result<()> {
+        let mut forms: Vec<&Vec<u32>> = forms.collect();
+        forms.sort_by_key(|f| f.len());
+        forms.dedup();
+        let width = self.rec.decoder.width();
+        let (mut wanted, mut hidden): (Vec<Vec<u32>>, Vec<f32>) = (Vec::new(), Vec::new());
+        for group in forms.chunk_by(|a, b| a.len() == b.len()) {
+            let seqs: Vec<Vec<u32>> = group
+                .iter()
+                .map(|f| prompt.iter().chain(f.iter()).copied().collect())
+                .collect();
+            let len = seqs[0].len();
+            let needs = |p: &[u32], wanted: &[Vec<u32>]| {
+                !self.rows.contains_key(p) && !wanted.iter().any(|w| w == p)
+            };
+            if !seqs
+                .iter()
+                .any(|s| (prompt.len()..=len).any(|j| needs(&s[..j], &wanted)))
+            {
+                continue;
+            }
+            let batch: Vec<&[u32]> = seqs.iter().map(Vec::as_slice).collect();
+            let h = self.rec.decoder.hidden(&batch, &self.kv)?;
+            for (b, seq) in seqs.iter().enumerate() {
+                for j in prompt.len()..=len {
+                    if needs(&seq[..j], &wanted) {
+                        let row = (b * len + j - 1) * width;
+                        hidden.extend_from_slice(&h[row..row + width]);
+                        wanted.push(seq[..j].to_vec());
+                    }
+                }
+            }
+        }
+        self.keep(wanted, &hidden)
+    }
+
+    /// Projects hidden rows (one per prefix) and caches the logits by prefix.
+    fn keep(&mut self, prefixes: Vec<Vec<u32>>, hidden: &[f32]) -> Result<()> {
+        if prefixes.is_empty() {
+            return Ok(());
+        }
+        let logits = self.rec.decoder.project(hidden)?;
+        let vocab = logits.len() / prefixes.len();
+        for (p, row) in prefixes.into_iter().zip(logits.chunks_exact(vocab)) {
+            self.rows.insert(p, row.to_vec());
+        }
+        Ok(())
     }
 }
