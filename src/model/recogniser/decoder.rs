@@ -197,3 +197,41 @@ fn load_plan(
         .map_err(err("optimising the graph"))?;
     typed.into_runnable().map_err(err("planning the graph"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::manifest::Manifest;
+
+    /// One greedy step at L = 3, split: the body in tract, the projection in Rust.
+    /// `cargo test --release --lib step_split -- --ignored --nocapture`
+    #[test]
+    #[ignore = "measurement"]
+    fn step_split_measured() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let m = Manifest::load(&root.join("models/whisper-tiny-en-decoder/manifest.toml")).unwrap();
+        let spec = m.recogniser.clone().unwrap();
+        let mut dec = Decoder::load(&m.model_path(), &m.dir, &spec).unwrap();
+        let kv = dec.cross(&vec![0.1; 37 * 384]).unwrap();
+        let (mut body, mut proj) = (Vec::new(), Vec::new());
+        for k in 0..60u32 {
+            let t = std::time::Instant::now();
+            let h = dec.hidden(&[&[50257, 50362, 300 + k]], &kv).unwrap();
+            body.push(t.elapsed().as_secs_f64());
+            let t = std::time::Instant::now();
+            let logits = dec.project(&h[2 * 384..]).unwrap();
+            proj.push(t.elapsed().as_secs_f64());
+            assert_eq!(logits.len(), 51864);
+        }
+        for (name, mut xs) in [("body", body), ("projection", proj)] {
+            xs.sort_by(f64::total_cmp);
+            let at = |p: f64| 1e3 * xs[((xs.len() - 1) as f64 * p).round() as usize];
+            println!(
+                "{name}: p50 {:.2} / p95 {:.2} / min {:.2} ms",
+                at(0.5),
+                at(0.95),
+                at(0.0)
+            );
+        }
+    }
+}
