@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use tract_onnx::prelude::tract_ndarray::ArrayView2;
 
-pub use greedy::Stop;
+pub use greedy::{Heard, Stop};
 pub use spec::RecogniserSpec;
 pub use text::{forms, normalise};
 
@@ -36,20 +36,6 @@ use self::greedy::Rules;
 use self::text::Text;
 use super::manifest::{Manifest, ModelKind};
 use crate::error::{Error, Result};
-
-/// What the recogniser heard in one word.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Heard {
-    /// The decoded text as the decoder wrote it, e.g. `" Seven"` (see [`normalise`]).
-    pub text: String,
-    /// Geometric mean of the kept tokens' probabilities, each a softmax over the tokens
-    /// allowed at its step: exp(mean log p), in [0, 1]; 0 when nothing was heard.
-    pub confidence: f32,
-    /// The text tokens (prompt and end of text excluded).
-    pub tokens: Vec<u32>,
-    /// Why decoding stopped (a [`Stop::Cap`] is a likely hallucination).
-    pub stop: Stop,
-}
 
 /// A loaded recogniser. One per thread: [`Recogniser::fork`] makes another that shares the
 /// loaded weights.
