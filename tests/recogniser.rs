@@ -178,7 +178,13 @@ fn bad_manifests_and_frames_are_refused_with_the_file_named() {
     let models = common::models().join("whisper-tiny-en-decoder");
     let absolute = |s: &str| {
         let mut s = s.to_string();
-        for f in ["decoder.onnx", "cross.onnx", "tokenizer.json", "LICENSE"] {
+        for f in [
+            "decoder.onnx",
+            "cross.onnx",
+            "embedding.f16",
+            "tokenizer.json",
+            "LICENSE",
+        ] {
             s = s.replace(&format!("\"{f}\""), &format!("{:?}", models.join(f)));
         }
         s
@@ -201,6 +207,14 @@ fn bad_manifests_and_frames_are_refused_with_the_file_named() {
             src.replace("cross_sha256 = \"", "cross_sha256 = \"00"),
             "sha256",
         ),
+        (
+            src.replace("embedding_shape = [51864,", "embedding_shape = [51865,"),
+            "embedding",
+        ),
+        (
+            src.replace("embedding_sha256 = \"", "embedding_sha256 = \"00"),
+            "sha256",
+        ),
     ];
     for (k, (text, want)) in cases.iter().enumerate() {
         let path = dir.path().join(format!("m{k}.toml"));
@@ -219,4 +233,22 @@ fn bad_manifests_and_frames_are_refused_with_the_file_named() {
     ));
     let empty = Array2::<f32>::zeros((0, 384));
     assert!(rec.recognise(empty.view()).is_err());
+}
+
+#[test]
+fn a_fork_on_another_thread_gives_the_same_logits() {
+    let mut rec = recogniser();
+    let frames = window_frames();
+    let prefix = [50257, 50362, 4324];
+    let want = rec.listen(frames.view()).unwrap().logits(&prefix).unwrap();
+    let mut fork = rec.fork();
+    let got = std::thread::spawn(move || {
+        let frames = window_frames();
+        fork.listen(frames.view()).unwrap().logits(&prefix).unwrap()
+    })
+    .join()
+    .unwrap();
+    assert_eq!(got, want);
+    let out_of_vocabulary = rec.listen(frames.view()).unwrap().logits(&[50257, 60000]);
+    assert!(matches!(out_of_vocabulary, Err(Error::Model { .. })));
 }

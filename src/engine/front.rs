@@ -135,10 +135,7 @@ impl Front {
             .iter()
             .map(|e| e.fork())
             .collect::<Option<_>>()?;
-        let listener = match &self.listener {
-            Some(l) => Some(l.fork().ok()?),
-            None => None,
-        };
+        let listener = self.listener.as_ref().map(Listener::fork);
         Some(Self {
             vad: self.vad.fork()?,
             listener,

@@ -84,16 +84,13 @@ impl Listener {
     }
 
     /// A copy for another thread, sharing the weights and the vocabulary.
-    ///
-    /// # Errors
-    /// [`Error::Model`] if tract cannot start a run state.
-    pub fn fork(&self) -> Result<Self> {
-        Ok(Self {
-            rec: self.rec.fork()?,
+    pub fn fork(&self) -> Self {
+        Self {
+            rec: self.rec.fork(),
             encoder: self.encoder,
             vocabulary: Arc::clone(&self.vocabulary),
             context: self.context.clone(),
-        })
+        }
     }
 
     /// Index of the encoder whose frames it decodes.

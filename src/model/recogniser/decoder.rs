@@ -1,24 +1,24 @@
-//! The decoder's two tract plans: encoder frames → cross-attention keys/values (once per
-//! word), and token prefixes → the last position's logits (once per decoding step).
+//! The decoder: two tract plans — encoder frames → cross-attention keys/values (once per
+//! word), token embeddings → the final-norm hidden state of every position (the body) —
+//! and, in Rust, the token lookup and the output projection on the float16 embedding.
 
 use std::path::{Path, PathBuf};
 
 use tract_onnx::prelude::*;
 
+use super::embedding::Embedding;
 use super::spec::RecogniserSpec;
 use crate::error::{Error, Result};
 use crate::model::plan::{Plan, PlanState};
 
-/// Both plans and their run states.
+/// Both plans, their run states, and the shared embedding.
 pub struct Decoder {
-    cross_plan: Plan,
-    step_plan: Plan,
     cross: PlanState,
-    step: PlanState,
+    body: PlanState,
+    embedding: Arc<Embedding>,
     cross_path: PathBuf,
-    step_path: PathBuf,
+    body_path: PathBuf,
     width: usize,
-    vocab: usize,
 }
 
 /// Every layer's cross-attention keys and values for one word, `[2 × layers, T, width]`.
@@ -26,94 +26,71 @@ pub struct Decoder {
 pub struct CrossKv(TValue);
 
 impl Decoder {
-    /// Loads `decoder` (the step graph) and the spec's cross graph, with a symbolic batch,
-    /// token count and frame count, optimised once.
+    /// Loads `body_path` (the body graph), the spec's cross graph and embedding, with a
+    /// symbolic batch, token count and frame count, optimised once.
     ///
     /// # Errors
-    /// [`Error::Model`] naming the file if tract cannot load, type or optimise it, or its
-    /// output is not `[batch, vocabulary]`.
-    pub fn load(step_path: &Path, dir: &Path, spec: &RecogniserSpec) -> Result<Self> {
+    /// [`Error::Model`] naming the file if tract cannot load, type or optimise it or its
+    /// output is not `[batch, tokens, width]`; [`Error::Io`] / [`Error::Data`] for an
+    /// unreadable embedding.
+    pub fn load(body_path: &Path, dir: &Path, spec: &RecogniserSpec) -> Result<Self> {
+        let [vocab, width] = spec.embedding_shape;
+        let embedding = Embedding::load(&dir.join(&spec.embedding), vocab, width)?;
         let cross_path = dir.join(&spec.cross_file);
-        let t = |m: &InferenceModel| m.sym("T");
+        let f32_fact = |dims: TVec<TDim>| InferenceFact::dt_shape(f32::datum_type(), dims);
         let cross = load_plan(&cross_path, |m| {
-            let t = t(m);
-            Ok(vec![InferenceFact::dt_shape(
-                f32::datum_type(),
-                tvec![1.to_dim(), TDim::from(t), spec.width.to_dim()],
-            )])
+            let t = m.sym("T");
+            vec![f32_fact(tvec![1.to_dim(), t.into(), width.to_dim()])]
         })?;
-        let step = load_plan_untied(step_path, spec.projection.as_deref(), |m| {
-            let (b, l, t) = (m.sym("B"), m.sym("L"), t(m));
-            Ok(vec![
-                InferenceFact::dt_shape(i64::datum_type(), tvec![TDim::from(b), TDim::from(l)]),
-                InferenceFact::dt_shape(
-                    f32::datum_type(),
-                    tvec![
-                        (2 * spec.layers).to_dim(),
-                        TDim::from(t),
-                        spec.width.to_dim()
-                    ],
-                ),
-            ])
+        let body = load_plan(body_path, |m| {
+            let (b, l, t) = (m.sym("B"), m.sym("L"), m.sym("T"));
+            vec![
+                f32_fact(tvec![b.into(), l.into(), width.to_dim()]),
+                f32_fact(tvec![(2 * spec.layers).to_dim(), t.into(), width.to_dim()]),
+            ]
         })?;
-        let vocab = step
+        let out_width = body
             .model()
             .output_fact(0)
             .ok()
-            .and_then(|f| {
-                f.shape
-                    .dims()
-                    .get(1)
-                    .and_then(|d| d.as_i64())
-                    .map(|d| d as usize)
-            })
-            .ok_or_else(|| {
-                Error::model(
-                    step_path,
-                    "reading the vocabulary size",
-                    "the output is not [batch, vocabulary]",
-                )
-            })?;
+            .and_then(|f| f.shape.dims().get(2).and_then(|d| d.as_i64()));
+        if out_width != Some(width as i64) {
+            return Err(Error::model(
+                body_path,
+                "reading the hidden width",
+                format!("the output is not [batch, tokens, {width}]"),
+            ));
+        }
         let spawn = |plan: &Plan, path: &Path| {
             plan.spawn()
                 .map_err(|e| Error::model(path, "starting the model", e))
         };
         Ok(Self {
             cross: spawn(&cross, &cross_path)?,
-            step: spawn(&step, step_path)?,
-            cross_plan: cross,
-            step_plan: step,
+            body: spawn(&body, body_path)?,
+            embedding: Arc::new(embedding),
             cross_path,
-            step_path: step_path.to_path_buf(),
-            width: spec.width,
-            vocab,
+            body_path: body_path.to_path_buf(),
+            width,
         })
     }
 
-    /// A copy with its own run states over the same plans, for another thread.
-    ///
-    /// # Errors
-    /// [`Error::Model`] if tract cannot start a state.
-    pub fn fork(&self) -> Result<Self> {
-        let spawn = |plan: &Plan, path: &Path| {
-            plan.spawn()
-                .map_err(|e| Error::model(path, "starting the model", e))
-        };
-        Ok(Self {
-            cross_plan: self.cross_plan.clone(),
-            step_plan: self.step_plan.clone(),
-            cross: spawn(&self.cross_plan, &self.cross_path)?,
-            step: spawn(&self.step_plan, &self.step_path)?,
+    /// An independent decoder sharing the loaded plans and embedding (for another thread).
+    pub fn fork(&self) -> Self {
+        let fresh = |state: &PlanState| state.plan().spawn().unwrap_or_else(|_| state.clone());
+        Self {
+            cross: fresh(&self.cross),
+            body: fresh(&self.body),
+            embedding: Arc::clone(&self.embedding),
             cross_path: self.cross_path.clone(),
-            step_path: self.step_path.clone(),
+            body_path: self.body_path.clone(),
             width: self.width,
-            vocab: self.vocab,
-        })
+        }
     }
 
     /// Size of the vocabulary (logits per row).
     pub fn vocab(&self) -> usize {
-        self.vocab
+        self.embedding.vocab()
     }
 
     /// Cross-attention keys/values of encoder frames `[T, width]` (row-major).
@@ -143,85 +120,77 @@ impl Decoder {
         Ok(CrossKv(out.remove(0)))
     }
 
-    /// Raw logits of the last position of each prefix (all of one length), one row each.
+    /// The final-norm hidden state of every position of each sequence (all of one length
+    /// L): `[B, L, width]`, row-major. Row (b, j) gives the logits after `seqs[b][..=j]`.
     ///
     /// # Errors
-    /// [`Error::Model`] if the prefixes are empty or of unequal lengths, or tract fails.
-    pub fn logits(&mut self, prefixes: &[&[u32]], kv: &CrossKv) -> Result<Vec<Vec<f32>>> {
-        let path = &self.step_path;
-        let len = prefixes.first().map_or(0, |p| p.len());
-        if len == 0 || prefixes.iter().any(|p| p.len() != len) {
+    /// [`Error::Model`] if the sequences are empty or of unequal lengths, a token is outside
+    /// the vocabulary, or tract fails.
+    pub fn hidden(&mut self, seqs: &[&[u32]], kv: &CrossKv) -> Result<Vec<f32>> {
+        let path = &self.body_path;
+        let len = seqs.first().map_or(0, |p| p.len());
+        if len == 0 || seqs.iter().any(|p| p.len() != len) {
             return Err(Error::model(
                 path,
                 "decoding",
-                "prefixes must be non-empty and equally long",
+                "token sequences must be non-empty and equally long",
             ));
         }
-        let ids: Vec<i64> = prefixes
-            .iter()
-            .flat_map(|p| p.iter().map(|&t| i64::from(t)))
-            .collect();
-        let tokens = Tensor::from_shape(&[prefixes.len(), len], &ids)
+        let mut embeds = Vec::new();
+        for s in seqs {
+            self.embedding.lookup(s, &mut embeds)?;
+        }
+        let input = Tensor::from_shape(&[seqs.len(), len, self.width], &embeds)
             .map_err(|e| Error::model(path, "decoding", e))?;
         let out = self
-            .step
-            .run(tvec!(tokens.into(), kv.0.clone()))
+            .body
+            .run(tvec!(input.into(), kv.0.clone()))
             .map_err(|e| Error::model(path, "running the model", e))?;
-        let logits = out[0]
+        let hidden = out[0]
             .to_plain_array_view::<f32>()
-            .map_err(|e| Error::model(path, "reading the logits", e))?;
-        if logits.shape() != [prefixes.len(), self.vocab] {
+            .map_err(|e| Error::model(path, "reading the hidden states", e))?;
+        if hidden.shape() != [seqs.len(), len, self.width] {
             return Err(Error::model(
                 path,
-                "reading the logits",
+                "reading the hidden states",
                 format!(
-                    "shape {:?}, expected [{}, {}]",
-                    logits.shape(),
-                    prefixes.len(),
-                    self.vocab
+                    "shape {:?}, expected [{}, {len}, {}]",
+                    hidden.shape(),
+                    seqs.len(),
+                    self.width
                 ),
             ));
         }
-        Ok(logits
-            .outer_iter()
-            .map(|row| row.iter().copied().collect())
-            .collect())
+        Ok(hidden.iter().copied().collect())
+    }
+
+    /// Raw logits of hidden rows `[n, width]`: `[n, vocab]` (see [`Embedding::project`]).
+    ///
+    /// # Errors
+    /// [`Error::Model`] if `rows` is not a whole number of rows.
+    pub fn project(&self, rows: &[f32]) -> Result<Vec<f32>> {
+        self.embedding.project(rows)
+    }
+
+    /// Width of a hidden row.
+    pub fn width(&self) -> usize {
+        self.width
     }
 }
 
 /// Loads an ONNX file with input facts made from its own symbols, and optimises it.
 fn load_plan(
     path: &Path,
-    facts: impl FnOnce(&InferenceModel) -> TractResult<Vec<InferenceFact>>,
-) -> Result<Plan> {
-    load_plan_untied(path, None, facts)
-}
-
-/// As [`load_plan`]; `projection` names the node computing the transposed tied embedding
-/// for the output projection, which is replaced by a constant of its own before
-/// optimising. tract 0.23.9 packs a matmul weight once at load only when that constant
-/// feeds nothing else; shared with the token lookup it re-packs the whole embedding on
-/// every call (measured: 110–300 ms a step instead of 10–20 ms).
-fn load_plan_untied(
-    path: &Path,
-    projection: Option<&str>,
-    facts: impl FnOnce(&InferenceModel) -> TractResult<Vec<InferenceFact>>,
+    facts: impl FnOnce(&InferenceModel) -> Vec<InferenceFact>,
 ) -> Result<Plan> {
     let err = |context: &'static str| move |e: TractError| Error::model(path, context, e);
     let mut model = tract_onnx::onnx()
         .model_for_path(path)
         .map_err(err("parsing the ONNX file"))?;
-    for (ix, fact) in facts(&model)
-        .map_err(err("setting the input shapes"))?
-        .into_iter()
-        .enumerate()
-    {
+    for (ix, fact) in facts(&model).into_iter().enumerate() {
         model = model
             .with_input_fact(ix, fact)
             .map_err(err("setting the input shapes"))?;
-    }
-    if let Some(name) = projection {
-        untie(&mut model, name).map_err(err("untying the output projection"))?;
     }
     let typed = model
         .into_optimized()
@@ -229,42 +198,40 @@ fn load_plan_untied(
     typed.into_runnable().map_err(err("planning the graph"))
 }
 
-/// Replaces node `name`, a Transpose of the (possibly Cast) embedding initializer, by a
-/// constant holding its result, computed here: the projection then reads a constant of
-/// its own, which tract packs once.
-fn untie(model: &mut InferenceModel, name: &str) -> TractResult<()> {
-    let id = model.node_id_by_name(name)?;
-    let node = model.node(id);
-    if node.inputs.len() != 1 {
-        return Err(TractError::msg(format!(
-            "node `{name}` should have one input"
-        )));
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::manifest::Manifest;
+
+    /// One greedy step at L = 3, split: the body in tract, the projection in Rust.
+    /// `cargo test --release --lib step_split -- --ignored --nocapture`
+    #[test]
+    #[ignore = "measurement"]
+    fn step_split_measured() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let m = Manifest::load(&root.join("models/whisper-tiny-en-decoder/manifest.toml")).unwrap();
+        let spec = m.recogniser.clone().unwrap();
+        let mut dec = Decoder::load(&m.model_path(), &m.dir, &spec).unwrap();
+        let kv = dec.cross(&vec![0.1; 37 * 384]).unwrap();
+        let (mut body, mut proj) = (Vec::new(), Vec::new());
+        for k in 0..60u32 {
+            let t = std::time::Instant::now();
+            let h = dec.hidden(&[&[50257, 50362, 300 + k]], &kv).unwrap();
+            body.push(t.elapsed().as_secs_f64());
+            let t = std::time::Instant::now();
+            let logits = dec.project(&h[2 * 384..]).unwrap();
+            proj.push(t.elapsed().as_secs_f64());
+            assert_eq!(logits.len(), 51864);
+        }
+        for (name, mut xs) in [("body", body), ("projection", proj)] {
+            xs.sort_by(f64::total_cmp);
+            let at = |p: f64| 1e3 * xs[((xs.len() - 1) as f64 * p).round() as usize];
+            println!(
+                "{name}: p50 {:.2} / p95 {:.2} / min {:.2} ms",
+                at(0.5),
+                at(0.95),
+                at(0.0)
+            );
+        }
     }
-    let input = node.inputs[0];
-    // The initializer itself, or a Cast of it (float16 files).
-    let mut source = model.node(input.node);
-    if !source.op_is::<tract_onnx::tract_hir::ops::konst::Const>() && source.inputs.len() == 1 {
-        source = model.node(source.inputs[0].node);
-    }
-    let Some(konst) = source.op_as::<tract_onnx::tract_hir::ops::konst::Const>() else {
-        return Err(TractError::msg(format!(
-            "node `{name}` does not read a constant"
-        )));
-    };
-    let value = konst.val().cast_to::<f32>()?.into_owned();
-    if value.rank() != 2 {
-        return Err(TractError::msg(format!(
-            "node `{name}` does not read a matrix"
-        )));
-    }
-    let transposed = value.permute_axes(&[1, 0])?;
-    model.node_mut(input.node).outputs[input.slot]
-        .successors
-        .retain(|s| s.node != id);
-    let node = model.node_mut(id);
-    node.inputs.clear();
-    node.op = Box::new(tract_onnx::tract_hir::ops::konst::Const::new(
-        transposed.into_arc_tensor(),
-    )?);
-    Ok(())
 }

@@ -16,6 +16,20 @@ pub enum Stop {
     Cap,
 }
 
+/// What the recogniser heard in one word.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Heard {
+    /// The decoded text as the decoder wrote it, e.g. `" Seven"` (see [`normalise`]).
+    pub text: String,
+    /// Geometric mean of the kept tokens' probabilities, each a softmax over the tokens
+    /// allowed at its step: exp(mean log p), in [0, 1]; 0 when nothing was heard.
+    pub confidence: f32,
+    /// The text tokens (prompt and end of text excluded).
+    pub tokens: Vec<u32>,
+    /// Why decoding stopped (a [`Stop::Cap`] is a likely hallucination).
+    pub stop: Stop,
+}
+
 /// The rules of a greedy decoding.
 #[derive(Debug, Clone)]
 pub struct Rules {

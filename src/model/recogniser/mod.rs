@@ -16,6 +16,8 @@
 //! ```
 
 mod decoder;
+mod embedding;
+mod first;
 mod greedy;
 mod spec;
 mod text;
@@ -26,7 +28,7 @@ use std::sync::Arc;
 
 use tract_onnx::prelude::tract_ndarray::ArrayView2;
 
-pub use greedy::Stop;
+pub use greedy::{Heard, Stop};
 pub use spec::RecogniserSpec;
 pub use text::{DIGITS, forms, normalise};
 
@@ -36,21 +38,8 @@ use self::text::Text;
 use super::manifest::{Manifest, ModelKind};
 use crate::error::{Error, Result};
 
-/// What the recogniser heard in one word.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Heard {
-    /// The decoded text as the decoder wrote it, e.g. `" Seven"` (see [`normalise`]).
-    pub text: String,
-    /// Geometric mean of the kept tokens' probabilities, each a softmax over the tokens
-    /// allowed at its step: exp(mean log p), in [0, 1]; 0 when nothing was heard.
-    pub confidence: f32,
-    /// The text tokens (prompt and end of text excluded).
-    pub tokens: Vec<u32>,
-    /// Why decoding stopped (a [`Stop::Cap`] is a likely hallucination).
-    pub stop: Stop,
-}
-
-/// A loaded recogniser.
+/// A loaded recogniser. One per thread: [`Recogniser::fork`] makes another that shares the
+/// loaded weights.
 pub struct Recogniser {
     manifest: Manifest,
     spec: RecogniserSpec,
@@ -127,20 +116,18 @@ impl Recogniser {
         })
     }
 
-    /// An independent copy for another thread, sharing the loaded weights.
-    ///
-    /// # Errors
-    /// [`Error::Model`] if tract cannot start a run state.
-    pub fn fork(&self) -> Result<Recogniser> {
-        Ok(Self {
+    /// An independent recogniser for another thread, sharing this one's loaded plans,
+    /// embedding and tokenizer (only the run states are new).
+    pub fn fork(&self) -> Recogniser {
+        Recogniser {
             manifest: self.manifest.clone(),
             spec: self.spec.clone(),
-            decoder: self.decoder.fork()?,
+            decoder: self.decoder.fork(),
             text: Arc::clone(&self.text),
             rules: self.rules.clone(),
             boundary: Arc::clone(&self.boundary),
             context: self.context,
-        })
+        }
     }
 
     /// The recogniser's name.
@@ -303,17 +290,7 @@ impl Utterance<'_> {
             toks.retain(|t| !t.is_empty() && t.len() < room);
             all_forms.push(toks);
         }
-        // Every prefix any form needs, computed in one batch per length.
-        let mut needed: Vec<Vec<u32>> = Vec::new();
-        for form in all_forms.iter().flatten() {
-            for j in 0..=form.len() {
-                let p: Vec<u32> = prompt.iter().chain(&form[..j]).copied().collect();
-                if !needed.contains(&p) {
-                    needed.push(p);
-                }
-            }
-        }
-        self.rows(&needed)?;
+        self.form_rows(&prompt, all_forms.iter().flatten())?;
         let mut scores = Vec::with_capacity(candidates.len());
         for word_forms in &all_forms {
             let mut per_form = Vec::with_capacity(word_forms.len());
@@ -328,19 +305,6 @@ impl Utterance<'_> {
         Ok(scores)
     }
 
-    /// Log-probabilities (log-softmax over the whole vocabulary) of the first text token,
-    /// from the row greedy decoding starts with (computed once per word and shared).
-    ///
-    /// # Errors
-    /// As [`Utterance::recognise`].
-    pub fn first_token_log_probs(&mut self) -> Result<Vec<f32>> {
-        let prompt = self.prompt.clone();
-        let mut row = self.logits(&prompt)?;
-        let lse = greedy::log_sum_exp(row.iter().copied()) as f32;
-        row.iter_mut().for_each(|x| *x -= lse);
-        Ok(row)
-    }
-
     /// The decoder's raw logits (one per vocabulary entry) after a token prefix, which
     /// normally starts with the prompt.
     ///
@@ -350,7 +314,8 @@ impl Utterance<'_> {
         self.rows(&[prefix.to_vec()]).map(|mut r| r.remove(0))
     }
 
-    /// Logits after each prefix, computing the ones not cached, batched by length.
+    /// Logits after each prefix, computing the ones not cached: one body run per length
+    /// (its last positions), one projection for all.
     fn rows(&mut self, prefixes: &[Vec<u32>]) -> Result<Vec<Vec<f32>>> {
         let mut missing: Vec<&Vec<u32>> = prefixes
             .iter()
@@ -358,13 +323,74 @@ impl Utterance<'_> {
             .collect();
         missing.sort_by_key(|p| p.len());
         missing.dedup();
+        let width = self.rec.decoder.width();
+        let mut hidden = Vec::with_capacity(missing.len() * width);
         for group in missing.chunk_by(|a, b| a.len() == b.len()) {
             let batch: Vec<&[u32]> = group.iter().map(|p| p.as_slice()).collect();
-            let rows = self.rec.decoder.logits(&batch, &self.kv)?;
-            for (p, row) in group.iter().zip(rows) {
-                self.rows.insert((*p).clone(), row);
+            let h = self.rec.decoder.hidden(&batch, &self.kv)?;
+            let len = group[0].len();
+            for b in 0..group.len() {
+                let last = (b * len + len - 1) * width;
+                hidden.extend_from_slice(&h[last..last + width]);
             }
         }
+        self.keep(missing.into_iter().cloned().collect(), &hidden)?;
         Ok(prefixes.iter().map(|p| self.rows[p].clone()).collect())
+    }
+
+    /// Logits after the prompt and every prefix of each form (the forms' own tokens, no
+    /// prompt): one body run per length of form (every position of prompt + form), one
+    /// projection of the rows not cached.
+    fn form_rows<'f>(
+        &mut self,
+        prompt: &[u32],
+        forms: impl Iterator<Item = &'f Vec<u32>>,
+    ) -> Result<()> {
+        let mut forms: Vec<&Vec<u32>> = forms.collect();
+        forms.sort_by_key(|f| f.len());
+        forms.dedup();
+        let width = self.rec.decoder.width();
+        let (mut wanted, mut hidden): (Vec<Vec<u32>>, Vec<f32>) = (Vec::new(), Vec::new());
+        for group in forms.chunk_by(|a, b| a.len() == b.len()) {
+            let seqs: Vec<Vec<u32>> = group
+                .iter()
+                .map(|f| prompt.iter().chain(f.iter()).copied().collect())
+                .collect();
+            let len = seqs[0].len();
+            let needs = |p: &[u32], wanted: &[Vec<u32>]| {
+                !self.rows.contains_key(p) && !wanted.iter().any(|w| w == p)
+            };
+            if !seqs
+                .iter()
+                .any(|s| (prompt.len()..=len).any(|j| needs(&s[..j], &wanted)))
+            {
+                continue;
+            }
+            let batch: Vec<&[u32]> = seqs.iter().map(Vec::as_slice).collect();
+            let h = self.rec.decoder.hidden(&batch, &self.kv)?;
+            for (b, seq) in seqs.iter().enumerate() {
+                for j in prompt.len()..=len {
+                    if needs(&seq[..j], &wanted) {
+                        let row = (b * len + j - 1) * width;
+                        hidden.extend_from_slice(&h[row..row + width]);
+                        wanted.push(seq[..j].to_vec());
+                    }
+                }
+            }
+        }
+        self.keep(wanted, &hidden)
+    }
+
+    /// Projects hidden rows (one per prefix) and caches the logits by prefix.
+    fn keep(&mut self, prefixes: Vec<Vec<u32>>, hidden: &[f32]) -> Result<()> {
+        if prefixes.is_empty() {
+            return Ok(());
+        }
+        let logits = self.rec.decoder.project(hidden)?;
+        let vocab = logits.len() / prefixes.len();
+        for (p, row) in prefixes.into_iter().zip(logits.chunks_exact(vocab)) {
+            self.rows.insert(p, row.to_vec());
+        }
+        Ok(())
     }
 }

@@ -14,7 +14,10 @@
 //! prompt = ["<|startoftranscript|>", "<|notimestamps|>"]
 //! end = "<|endoftext|>"
 //! context = "<|startofprev|>"    # introduces context text (optional)
-//! projection = "embedding_t"      # the node computing Eᵀ for the projection (optional)
+//! embedding = "embedding.f16"     # tied token embedding E, raw little-endian float16 …
+//! embedding_sha256 = "…"
+//! embedding_shape = [51864, 384]  # … [vocab, width], row-major
+//! embedding_dtype = "float16"
 //! max_tokens = 8                  # text tokens per word at most
 //! suppress = [1, 2, 7]            # never emitted
 //! suppress_at_start = [220]       # not emitted first
@@ -56,9 +59,15 @@ pub struct RecogniserSpec {
     /// The token that introduces context text before the prompt (Whisper's
     /// `<|startofprev|>`), by name; without it no context can be given.
     pub context: Option<String>,
-    /// Node of the step graph computing the transposed tied embedding for the output
-    /// projection; it gets a constant of its own at load (see `decoder::untie`).
-    pub projection: Option<String>,
+    /// Raw little-endian file of the tied token embedding E, row-major: the token lookup
+    /// before the decoder body and the output projection after it (logits = hidden · Eᵀ).
+    pub embedding: PathBuf,
+    /// Its SHA-256, hex.
+    pub embedding_sha256: String,
+    /// Its shape, `[vocab, width]`.
+    pub embedding_shape: [usize; 2],
+    /// Its element type: `"float16"`.
+    pub embedding_dtype: String,
     /// Text tokens decoded per word at most.
     pub max_tokens: usize,
     /// Token ids never emitted.
@@ -89,6 +98,29 @@ impl RecogniserSpec {
         if self.max_tokens == 0 || self.prompt.len() + self.max_tokens > self.max_positions {
             return bad("max_tokens must be positive and fit max_positions with the prompt");
         }
+        let [vocab, width] = self.embedding_shape;
+        if vocab == 0 || width != self.width {
+            return bad("embedding_shape must be [vocab > 0, width]");
+        }
+        if self.embedding_dtype != "float16" {
+            return bad("embedding_dtype must be \"float16\"");
+        }
+        let embedding = dir.join(&self.embedding);
+        if let Ok(meta) = std::fs::metadata(&embedding) {
+            let want = (vocab * width * 2) as u64;
+            if meta.len() != want {
+                return Err(Error::manifest(
+                    manifest,
+                    format!(
+                        "[recogniser] embedding: {} is {} bytes, embedding_shape {vocab} × \
+                         {width} float16 needs {want}",
+                        embedding.display(),
+                        meta.len()
+                    ),
+                ));
+            }
+        }
+        verify_checksum(manifest, &embedding, &self.embedding_sha256)?;
         verify_checksum(manifest, &dir.join(&self.cross_file), &self.cross_sha256)?;
         verify_checksum(manifest, &dir.join(&self.tokenizer), &self.tokenizer_sha256)
     }

@@ -1,0 +1,323 @@
+//! The decoder's tied token embedding E `[vocab, width]`, held once as float16 bits: the
+//! token lookup (rows of E as f32) and the output projection (logits = hidden · Eᵀ) both
+//! read it, in Rust, so tract runs only the decoder body.
+//!
+//! The projection reads E once per call in blocks of rows: each block is converted to
+//! f32 in a small scratch buffer, then dotted with every hidden vector, with fixed-lane
+//! accumulators LLVM vectorises (SSE2/AVX2 + FMA on x86_64, NEON on aarch64). The
+//! float16 → float32 conversion is branchless bit arithmetic, fast on CPUs without
+//! half-precision instructions (Raspberry Pi 3/4).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Rows converted per block: 32 × 384 f32 = 48 KiB of scratch.
+const BLOCK: usize = 32;
+/// Accumulator lanes of a dot product.
+const LANES: usize = 16;
+
+/// float16 bits → f32, exact for every finite value (normal, subnormal, ±0): the
+/// magnitude's bits shifted into place read as an f32 2¹¹² too small, so one multiply
+/// rebiases the exponent (and normalises subnormals); then the sign is ORed in. Not for
+/// inf/NaN (the embedding holds none; checked at load).
+#[inline(always)]
+pub fn f16_to_f32(h: u16) -> f32 {
+    const TWO_POW_112: f32 = f32::from_bits((112 + 127) << 23);
+    let h = u32::from(h);
+    let magnitude = f32::from_bits((h & 0x7fff) << 13) * TWO_POW_112;
+    f32::from_bits(magnitude.to_bits() | ((h & 0x8000) << 16))
+}
+
+/// The embedding matrix as float16 bits, row-major.
+#[derive(Debug)]
+pub struct Embedding {
+    bits: Vec<u16>,
+    vocab: usize,
+    width: usize,
+    path: PathBuf,
+}
+
+impl Embedding {
+    /// Reads raw little-endian float16 `[vocab, width]` from `path`.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the file cannot be read, [`Error::Data`] naming it if its size is
+    /// not `vocab × width × 2` bytes or it holds an infinity or NaN.
+    pub fn load(path: &Path, vocab: usize, width: usize) -> Result<Self> {
+        let len = vocab * width;
+        let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
+        if size != (len as u64) * 2 {
+            return Err(Error::Data {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "{size} bytes, expected {vocab} × {width} float16 = {} bytes",
+                    len * 2
+                ),
+            });
+        }
+        let mut bits = Vec::with_capacity(len);
+        let mut buf = vec![0u8; 1 << 16];
+        while bits.len() < len {
+            let want = ((len - bits.len()) * 2).min(buf.len());
+            file.read_exact(&mut buf[..want])
+                .map_err(|e| Error::io(path, e))?;
+            bits.extend(
+                buf[..want]
+                    .chunks_exact(2)
+                    .map(|b| u16::from_le_bytes([b[0], b[1]])),
+            );
+        }
+        Self::from_bits(bits, vocab, width, path)
+    }
+
+    /// Wraps float16 bits `[vocab, width]` (`path` is named in errors).
+    ///
+    /// # Errors
+    /// [`Error::Data`] if the length is not `vocab × width`, a dimension is zero, or a
+    /// value is infinite or NaN.
+    pub fn from_bits(bits: Vec<u16>, vocab: usize, width: usize, path: &Path) -> Result<Self> {
+        let bad = |reason: String| Error::Data {
+            path: path.to_path_buf(),
+            reason,
+        };
+        if vocab == 0 || width == 0 || bits.len() != vocab * width {
+            return Err(bad(format!(
+                "{} values do not make a {vocab} × {width} embedding",
+                bits.len()
+            )));
+        }
+        if let Some(i) = bits.iter().position(|&h| h & 0x7c00 == 0x7c00) {
+            return Err(bad(format!(
+                "row {}, column {} is infinite or NaN",
+                i / width,
+                i % width
+            )));
+        }
+        Ok(Self {
+            bits,
+            vocab,
+            width,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Rows (the vocabulary size).
+    pub fn vocab(&self) -> usize {
+        self.vocab
+    }
+
+    /// Appends the rows of `tokens`, as f32, to `out` (`tokens.len() × width` values).
+    ///
+    /// # Errors
+    /// [`Error::Model`] naming the file if a token id is outside the vocabulary.
+    pub fn lookup(&self, tokens: &[u32], out: &mut Vec<f32>) -> Result<()> {
+        out.reserve(tokens.len() * self.width);
+        for &t in tokens {
+            let t = t as usize;
+            if t >= self.vocab {
+                return Err(Error::model(
+                    &self.path,
+                    "looking up tokens",
+                    format!(
+                        "token id {t} is outside the {}-token vocabulary",
+                        self.vocab
+                    ),
+                ));
+            }
+            let row = &self.bits[t * self.width..(t + 1) * self.width];
+            out.extend(row.iter().map(|&h| f16_to_f32(h)));
+        }
+        Ok(())
+    }
+
+    /// Logits of hidden vectors `[n, width]` (row-major): `[n, vocab]`, row k = hidden k · Eᵀ.
+    ///
+    /// # Errors
+    /// [`Error::Model`] naming the file if `hidden` is not a whole number of rows.
+    pub fn project(&self, hidden: &[f32]) -> Result<Vec<f32>> {
+        if hidden.len() % self.width != 0 {
+            return Err(Error::model(
+                &self.path,
+                "projecting hidden states",
+                format!(
+                    "{} values is not a number of {}-wide rows",
+                    hidden.len(),
+                    self.width
+                ),
+            ));
+        }
+        let mut out = vec![0.0; hidden.len() / self.width * self.vocab];
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            // SAFETY: the CPU has AVX2 and FMA, checked just above.
+            unsafe { project_avx2_fma(&self.bits, self.width, hidden, &mut out) };
+            return Ok(out);
+        }
+        // AArch64's NEON has a fused multiply-add; baseline x86_64 (SSE2) does not.
+        project_blocks::<{ cfg!(target_arch = "aarch64") }>(
+            &self.bits, self.width, hidden, &mut out,
+        );
+        Ok(out)
+    }
+}
+
+/// [`project_blocks`] compiled for AVX2 and FMA.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn project_avx2_fma(bits: &[u16], width: usize, hidden: &[f32], out: &mut [f32]) {
+    project_blocks::<true>(bits, width, hidden, out);
+}
+
+/// The projection kernel: E (`bits`, rows of `width`) read once, a block of rows at a time.
+#[inline(always)]
+fn project_blocks<const FMA: bool>(bits: &[u16], width: usize, hidden: &[f32], out: &mut [f32]) {
+    let vocab = bits.len() / width;
+    let mut scratch = vec![0.0f32; BLOCK * width];
+    for (b, rows) in bits.chunks(BLOCK * width).enumerate() {
+        let block = &mut scratch[..rows.len()];
+        for (d, &h) in block.iter_mut().zip(rows) {
+            *d = f16_to_f32(h);
+        }
+        for (h, logits) in hidden.chunks_exact(width).zip(out.chunks_exact_mut(vocab)) {
+            let logits = &mut logits[b * BLOCK..];
+            for (o, row) in logits.iter_mut().zip(block.chunks_exact(width)) {
+                *o = dot::<FMA>(h, row);
+            }
+        }
+    }
+}
+
+/// Dot product with `LANES` independent accumulators (vectorisable without reassociation).
+#[inline(always)]
+fn dot<const FMA: bool>(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0.0f32; LANES];
+    let (xs, ys) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+    let tail: f32 = xs
+        .remainder()
+        .iter()
+        .zip(ys.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in xs.zip(ys) {
+        for i in 0..LANES {
+            acc[i] = if FMA {
+                x[i].mul_add(y[i], acc[i])
+            } else {
+                acc[i] + x[i] * y[i]
+            };
+        }
+    }
+    // Pairwise, so the lanes reduce as vectors.
+    let mut n = LANES;
+    while n > 1 {
+        n /= 2;
+        for i in 0..n {
+            acc[i] += acc[i + n];
+        }
+    }
+    acc[0] + tail
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The value of float16 bits by definition, in f64.
+    fn reference(h: u16) -> f64 {
+        let sign = if h & 0x8000 != 0 { -1.0 } else { 1.0 };
+        let (e, m) = (i32::from((h >> 10) & 0x1f), f64::from(h & 0x3ff));
+        sign * if e == 0 {
+            m * 2f64.powi(-24)
+        } else {
+            (1024.0 + m) * 2f64.powi(e - 25)
+        }
+    }
+
+    #[test]
+    fn every_finite_f16_converts_exactly() {
+        let mut finite = 0;
+        for h in 0..=u16::MAX {
+            if h & 0x7c00 == 0x7c00 {
+                continue;
+            }
+            let got = f16_to_f32(h);
+            let want = reference(h);
+            assert_eq!(f64::from(got), want, "bits {h:#06x}");
+            assert_eq!(got.is_sign_negative(), h & 0x8000 != 0, "sign of {h:#06x}");
+            finite += 1;
+        }
+        assert_eq!(finite, 65536 - 2 * 1024);
+        assert_eq!(f16_to_f32(0x3c00), 1.0);
+        assert_eq!(f16_to_f32(0xc000), -2.0);
+        assert_eq!(f16_to_f32(0x7bff), 65504.0);
+        assert_eq!(f16_to_f32(0x0001), 2f32.powi(-24));
+    }
+
+    fn bits(vocab: usize, width: usize) -> Vec<u16> {
+        // Finite values of every exponent, both signs; a cheap deterministic spread.
+        (0..vocab * width)
+            .map(|i| ((i as u32).wrapping_mul(2_654_435_761) >> 16) as u16 & 0xbbff)
+            .collect()
+    }
+
+    #[test]
+    fn projection_and_lookup_match_the_definition() {
+        // A width that is not a multiple of the lanes, and a vocabulary not of the blocks.
+        for (vocab, width) in [(77, 40), (BLOCK * 2, 48), (5, 3)] {
+            let e = Embedding::from_bits(bits(vocab, width), vocab, width, Path::new("e")).unwrap();
+            let hidden: Vec<f32> = (0..3 * width)
+                .map(|i| ((i * 7) % 13) as f32 * 1e-3 - 6e-3)
+                .collect();
+            let got = e.project(&hidden).unwrap();
+            assert_eq!(got.len(), 3 * vocab);
+            for (k, h) in hidden.chunks(width).enumerate() {
+                for t in 0..vocab {
+                    let row = &e.bits[t * width..(t + 1) * width];
+                    let want: f64 = h
+                        .iter()
+                        .zip(row)
+                        .map(|(&x, &b)| f64::from(x) * reference(b))
+                        .sum();
+                    let scale: f64 = h
+                        .iter()
+                        .zip(row)
+                        .map(|(&x, &b)| (f64::from(x) * reference(b)).abs())
+                        .sum();
+                    let d = (f64::from(got[k * vocab + t]) - want).abs();
+                    assert!(
+                        d <= 1e-6 * scale.max(1e-30),
+                        "{vocab}×{width} row {t}: {d:e}"
+                    );
+                }
+            }
+            let mut rows = Vec::new();
+            e.lookup(&[2, 0], &mut rows).unwrap();
+            let want: Vec<f32> = e.bits[2 * width..3 * width]
+                .iter()
+                .chain(&e.bits[..width])
+                .map(|&b| reference(b) as f32)
+                .collect();
+            assert_eq!(rows, want);
+        }
+    }
+
+    #[test]
+    fn bad_input_is_refused() {
+        let e = Embedding::from_bits(vec![0; 12], 4, 3, Path::new("e.f16")).unwrap();
+        let err = e.lookup(&[4], &mut Vec::new()).unwrap_err();
+        assert!(matches!(err, Error::Model { .. }), "{err:?}");
+        assert!(e.project(&[0.0; 4]).is_err());
+        assert_eq!(e.project(&[]).unwrap(), Vec::<f32>::new());
+        let nan = Embedding::from_bits(vec![0, 0x7e00, 0], 1, 3, Path::new("e.f16")).unwrap_err();
+        assert!(nan.to_string().contains("NaN"), "{nan}");
+        let inf = Embedding::from_bits(vec![0xfc00], 1, 1, Path::new("e.f16")).unwrap_err();
+        assert!(inf.to_string().contains("e.f16"), "{inf}");
+        assert!(Embedding::from_bits(vec![0; 5], 2, 3, Path::new("e")).is_err());
+    }
+}
