@@ -9,7 +9,7 @@ use super::vocabulary::Vocabulary;
 use crate::error::{Error, Result};
 use crate::event::{Hearing, Match};
 use crate::model::encoder::LayerFrames;
-use crate::model::recogniser::Stop;
+use crate::model::recogniser::{Stop, normalise};
 use crate::model::{EncoderInfo, Recogniser};
 use crate::probe::Lexicon;
 
@@ -103,11 +103,6 @@ impl Listener {
         self.rec.layer()
     }
 
-    /// The words it snaps to.
-    pub fn vocabulary(&self) -> &Vocabulary {
-        &self.vocabulary
-    }
-
     /// What was said in a word, from its frames of [`Listener::layer`] (`None`: the
     /// encoder kept none, e.g. a word shorter than one frame — nothing is heard).
     ///
@@ -144,7 +139,7 @@ impl Listener {
         if candidates.is_empty() {
             return Ok(hearing);
         }
-        let own = crate::model::recogniser::normalise(&hearing.text);
+        let own = normalise(&hearing.text);
         let mut words: Vec<&str> = candidates.clone();
         if !own.is_empty() {
             words.push(&own);

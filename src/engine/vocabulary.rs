@@ -83,16 +83,6 @@ impl Vocabulary {
         Ok(vocab)
     }
 
-    /// Number of words.
-    pub fn len(&self) -> usize {
-        self.words.len()
-    }
-
-    /// True when there is nothing to snap to.
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
-    }
-
     /// The spoken words, space-separated, as the decoder's context text.
     pub fn context(&self) -> String {
         let spoken: Vec<&str> = self.words.iter().map(|w| w.spoken.as_str()).collect();
