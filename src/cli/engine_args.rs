@@ -55,6 +55,7 @@ pub enum MismatchArg {
 
 /// Silence before a provisional word where someone watches (live, demo on screen): 2
 /// voice-activity frames (README "Speculative close" has the measurements).
+#[cfg(any(feature = "ui", feature = "mic"))]
 pub const LISTENER_SPECULATE_MS: u32 = 64;
 
 /// Models, encoders and segmentation.
@@ -235,6 +236,7 @@ impl EngineArgs {
 
     /// The same, with the speculative close of a listener's view unless `--speculate-ms`
     /// says otherwise (live, demo on screen).
+    #[cfg(any(feature = "ui", feature = "mic"))]
     pub fn speculating(mut self) -> Self {
         self.speculate_ms.get_or_insert(LISTENER_SPECULATE_MS);
         self
@@ -242,6 +244,7 @@ impl EngineArgs {
 
     /// The same, hearing words unless `--recognise off` (live, demo) — when the encoder
     /// the recogniser reads is loaded (`--recognise on` insists).
+    #[cfg(any(feature = "ui", feature = "mic"))]
     pub fn hearing(mut self) -> Self {
         self.hear_by_default = true;
         self

@@ -2,21 +2,15 @@
 //! token lookup (rows of E as f32) and the output projection (logits = hidden · Eᵀ) both
 //! read it, in Rust, so tract runs only the decoder body.
 //!
-//! The projection reads E once per call in blocks of rows: each block is converted to
-//! f32 in a small scratch buffer, then dotted with every hidden vector, with fixed-lane
-//! accumulators LLVM vectorises (SSE2/AVX2 + FMA on x86_64, NEON on aarch64). The
-//! float16 → float32 conversion is branchless bit arithmetic, fast on CPUs without
-//! half-precision instructions (Raspberry Pi 3/4).
+//! The projection's kernels are in [`super::projection`]. The float16 → float32
+//! conversion here is branchless bit arithmetic, fast on CPUs without half-precision
+//! instructions (Raspberry Pi 3/4).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::projection;
 use crate::error::{Error, Result};
-
-/// Rows converted per block: 32 × 384 f32 = 48 KiB of scratch.
-const BLOCK: usize = 32;
-/// Accumulator lanes of a dot product.
-const LANES: usize = 16;
 
 /// float16 bits → f32, exact for every finite value (normal, subnormal, ±0): the
 /// magnitude's bits shifted into place read as an f32 2¹¹² too small, so one multiply
@@ -150,78 +144,9 @@ impl Embedding {
             ));
         }
         let mut out = vec![0.0; hidden.len() / self.width * self.vocab];
-        #[cfg(target_arch = "x86_64")]
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-            // SAFETY: the CPU has AVX2 and FMA, checked just above.
-            unsafe { project_avx2_fma(&self.bits, self.width, hidden, &mut out) };
-            return Ok(out);
-        }
-        // AArch64's NEON has a fused multiply-add; baseline x86_64 (SSE2) does not.
-        project_blocks::<{ cfg!(target_arch = "aarch64") }>(
-            &self.bits, self.width, hidden, &mut out,
-        );
+        projection::project(&self.bits, self.width, hidden, &mut out);
         Ok(out)
     }
-}
-
-/// [`project_blocks`] compiled for AVX2 and FMA.
-///
-/// # Safety
-/// The CPU must support AVX2 and FMA.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn project_avx2_fma(bits: &[u16], width: usize, hidden: &[f32], out: &mut [f32]) {
-    project_blocks::<true>(bits, width, hidden, out);
-}
-
-/// The projection kernel: E (`bits`, rows of `width`) read once, a block of rows at a time.
-#[inline(always)]
-fn project_blocks<const FMA: bool>(bits: &[u16], width: usize, hidden: &[f32], out: &mut [f32]) {
-    let vocab = bits.len() / width;
-    let mut scratch = vec![0.0f32; BLOCK * width];
-    for (b, rows) in bits.chunks(BLOCK * width).enumerate() {
-        let block = &mut scratch[..rows.len()];
-        for (d, &h) in block.iter_mut().zip(rows) {
-            *d = f16_to_f32(h);
-        }
-        for (h, logits) in hidden.chunks_exact(width).zip(out.chunks_exact_mut(vocab)) {
-            let logits = &mut logits[b * BLOCK..];
-            for (o, row) in logits.iter_mut().zip(block.chunks_exact(width)) {
-                *o = dot::<FMA>(h, row);
-            }
-        }
-    }
-}
-
-/// Dot product with `LANES` independent accumulators (vectorisable without reassociation).
-#[inline(always)]
-fn dot<const FMA: bool>(a: &[f32], b: &[f32]) -> f32 {
-    let mut acc = [0.0f32; LANES];
-    let (xs, ys) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    let tail: f32 = xs
-        .remainder()
-        .iter()
-        .zip(ys.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in xs.zip(ys) {
-        for i in 0..LANES {
-            acc[i] = if FMA {
-                x[i].mul_add(y[i], acc[i])
-            } else {
-                acc[i] + x[i] * y[i]
-            };
-        }
-    }
-    // Pairwise, so the lanes reduce as vectors.
-    let mut n = LANES;
-    while n > 1 {
-        n /= 2;
-        for i in 0..n {
-            acc[i] += acc[i + n];
-        }
-    }
-    acc[0] + tail
 }
 
 #[cfg(test)]
@@ -269,7 +194,7 @@ mod tests {
     #[test]
     fn projection_and_lookup_match_the_definition() {
         // A width that is not a multiple of the lanes, and a vocabulary not of the blocks.
-        for (vocab, width) in [(77, 40), (BLOCK * 2, 48), (5, 3)] {
+        for (vocab, width) in [(77, 40), (16, 48), (5, 3)] {
             let e = Embedding::from_bits(bits(vocab, width), vocab, width, Path::new("e")).unwrap();
             let hidden: Vec<f32> = (0..3 * width)
                 .map(|i| ((i * 7) % 13) as f32 * 1e-3 - 6e-3)

@@ -19,7 +19,7 @@ pub enum Stop {
 /// What the recogniser heard in one word.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Heard {
-    /// The decoded text as the decoder wrote it, e.g. `" Seven"` (see [`normalise`]).
+    /// The decoded text as the decoder wrote it, e.g. `" Seven"` (see [`super::normalise`]).
     pub text: String,
     /// Geometric mean of the kept tokens' probabilities, each a softmax over the tokens
     /// allowed at its step: exp(mean log p), in [0, 1]; 0 when nothing was heard.

@@ -19,6 +19,7 @@ mod decoder;
 mod embedding;
 mod first;
 mod greedy;
+mod projection;
 mod spec;
 mod text;
 
