@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use common::recog::recogniser;
 use groundprobe::audio::wav;
 use groundprobe::engine::heard::Mismatch;
-use groundprobe::engine::listen::Context;
+use groundprobe::engine::listen::Listening;
 use groundprobe::engine::{Engine, EngineConfig};
 use groundprobe::event::{Match, WordEvent};
 use groundprobe::labels::Labels;
@@ -21,7 +21,7 @@ use std::sync::Arc;
 fn hearing_engine(config: EngineConfig) -> Engine {
     let mut engine = common::engine(&["whisper-tiny-en"], config);
     engine
-        .set_recogniser(recogniser(), Context::None)
+        .set_recogniser(recogniser(), Listening::default())
         .expect("recogniser on whisper-tiny-en");
     engine
 }
@@ -92,9 +92,10 @@ fn fsdd_words_are_heard_and_snapped_to_their_digit_above_a_floor() {
     assert_eq!(r.exact + r.scored + r.unmatched, r.words);
     assert_eq!(r.stops.values().sum::<usize>(), r.words);
     let (open, snapped) = (r.open_accuracy.unwrap(), r.snapped_accuracy.unwrap());
-    assert!(open >= 0.4, "open-vocabulary accuracy {open:.3}");
-    // Measured 0.729 (open 0.542) on these 48 words; the floors leave room for noise.
-    assert!(snapped >= 0.6, "snapped accuracy {snapped:.3}");
+    // Measured open 0.875, snapped 0.938 on these 48 words with the default context (the
+    // digits, read first); 0.542 / 0.729 with none. The floors leave room for noise.
+    assert!(open >= 0.75, "open-vocabulary accuracy {open:.3}");
+    assert!(snapped >= 0.85, "snapped accuracy {snapped:.3}");
     assert!(r.snapped_wrong * 10 <= r.words, "{r:?}");
     assert!(snapped > open, "snapping adds to the open text");
 }
@@ -117,8 +118,9 @@ fn free_mode_words_take_the_word_heard() {
         }
     }
     eprintln!("free mode: {right} of {total} words labelled with their digit");
+    // Measured 17 of 20 (13 of 20 without the default context).
     assert!(
-        total >= files.len() * 9 / 10 && right * 2 >= total,
+        total >= files.len() * 9 / 10 && right * 4 >= total * 3,
         "{right}/{total}"
     );
 }

@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::Args;
 use groundprobe::bench::memory;
 use groundprobe::engine::heard::Mismatch;
-use groundprobe::engine::listen::Context as HearingContext;
+use groundprobe::engine::listen::{Context as HearingContext, Listening, SNAP_MARGIN};
 use groundprobe::engine::segment::SegmentParams;
 use groundprobe::engine::{Engine, EngineConfig, Slicing};
 use groundprobe::model::manifest::ModelKind;
@@ -38,6 +38,8 @@ pub enum Switch {
 /// `--recognise-context` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ContextArg {
+    /// The vocabulary's words when they are few (at most 32 tokens), else none.
+    Auto,
     /// The decoder hears each word with no expectation.
     None,
     /// The decoder first reads the lexicon's and prompts' words (biases it to them).
@@ -129,8 +131,12 @@ pub struct EngineArgs {
     #[arg(long, default_value = "whisper-tiny-en-decoder", value_name = "NAME")]
     pub recogniser: String,
     /// What the decoder reads before each word.
-    #[arg(long, value_enum, default_value_t = ContextArg::None)]
+    #[arg(long, value_enum, default_value_t = ContextArg::Auto)]
     pub recognise_context: ContextArg,
+    /// How far below the heard text, in nats, the best-scored vocabulary word may score and
+    /// still be taken (larger snaps more near misses, and more words outside the vocabulary).
+    #[arg(long, value_name = "NATS", default_value_t = SNAP_MARGIN)]
+    pub snap_margin: f32,
     /// The label of a prompted word heard as another word.
     #[arg(long, value_enum, default_value_t = MismatchArg::Drop)]
     pub mismatch: MismatchArg,
@@ -337,10 +343,15 @@ impl EngineArgs {
                 let rec = Recogniser::from_manifest(m.clone())
                     .with_context(|| format!("loading recogniser `{}`", self.recogniser))?;
                 let context = match self.recognise_context {
+                    ContextArg::Auto => HearingContext::Auto,
                     ContextArg::None => HearingContext::None,
                     ContextArg::Vocabulary => HearingContext::Vocabulary,
                 };
-                engine.set_recogniser(rec, context).map_err(with_flag)?;
+                let how = Listening {
+                    context,
+                    snap_margin: self.snap_margin,
+                };
+                engine.set_recogniser(rec, how).map_err(with_flag)?;
                 load_ms.insert(self.recogniser.clone(), t.elapsed().as_secs_f64() * 1e3);
             }
         }

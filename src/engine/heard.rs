@@ -3,7 +3,7 @@
 //! of what was heard against the labels words had from elsewhere.
 
 use super::Engine;
-use super::listen::{Context, Listener};
+use super::listen::{Listener, Listening};
 use super::vocabulary::{says, spoken};
 use crate::error::Result;
 use crate::event::{Hearing, Match};
@@ -129,13 +129,13 @@ impl Engine {
     /// # Errors
     /// [`crate::Error::Config`] (setting `recognise`) when the encoder the recogniser reads
     /// is not loaded; [`crate::Error::Data`] if its tokenizer fails on a word.
-    pub fn set_recogniser(&mut self, rec: Recogniser, context: Context) -> Result<()> {
+    pub fn set_recogniser(&mut self, rec: Recogniser, how: Listening) -> Result<()> {
         let listener = Listener::new(
             rec,
             &self.infos,
             &self.config.lexicon,
             &self.config.prompts,
-            context,
+            how,
         )?;
         self.front.set_listener(listener);
         Ok(())

@@ -17,14 +17,39 @@ use crate::probe::Lexicon;
 /// text (probability ratio e^-3 ≈ 1/20); further off, the word stays unmatched.
 pub const SNAP_MARGIN: f32 = 3.0;
 
+/// [`Context::Auto`] reads the vocabulary when it is at most this many tokens: the decoder
+/// re-reads the context at every step, so a long one costs (the 316-word paper lexicon,
+/// truncated to 223 tokens, took the demo's recognition from 123 to 994 ms a word).
+pub const AUTO_CONTEXT_TOKENS: usize = 32;
+
 /// The text the decoder reads before each word (Whisper's previous-text prompt).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Context {
-    /// None: the decoder hears the word with no expectation.
+    /// The vocabulary when it is short (at most [`AUTO_CONTEXT_TOKENS`]), else none.
     #[default]
+    Auto,
+    /// None: the decoder hears the word with no expectation.
     None,
     /// The vocabulary's words: biases recognition towards them.
     Vocabulary,
+}
+
+/// How words are heard.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Listening {
+    /// What the decoder reads before each word.
+    pub context: Context,
+    /// How far below its own text, in nats, a candidate may score and still be taken.
+    pub snap_margin: f32,
+}
+
+impl Default for Listening {
+    fn default() -> Self {
+        Self {
+            context: Context::Auto,
+            snap_margin: SNAP_MARGIN,
+        }
+    }
 }
 
 /// The recogniser, the encoder it reads and the words it snaps to.
@@ -34,6 +59,7 @@ pub struct Listener {
     encoder: usize,
     vocabulary: Arc<Vocabulary>,
     context: String,
+    snap_margin: f32,
 }
 
 impl Listener {
@@ -48,7 +74,7 @@ impl Listener {
         encoders: &[EncoderInfo],
         lexicon: &Arc<Lexicon>,
         prompts: &[String],
-        context: Context,
+        how: Listening,
     ) -> Result<Self> {
         let bad = |reason: String| Error::Config {
             setting: "recognise",
@@ -71,15 +97,21 @@ impl Listener {
             )));
         }
         let vocabulary = Arc::new(Vocabulary::new(lexicon, prompts, &rec)?);
-        let context = match context {
+        let context = match how.context {
             Context::None => String::new(),
             Context::Vocabulary => vocabulary.context(),
+            Context::Auto => {
+                let text = vocabulary.context();
+                let short = rec.context_tokens(&text)? <= AUTO_CONTEXT_TOKENS;
+                if short { text } else { String::new() }
+            }
         };
         Ok(Self {
             rec,
             encoder,
             vocabulary,
             context,
+            snap_margin: how.snap_margin,
         })
     }
 
@@ -90,12 +122,18 @@ impl Listener {
             encoder: self.encoder,
             vocabulary: Arc::clone(&self.vocabulary),
             context: self.context.clone(),
+            snap_margin: self.snap_margin,
         }
     }
 
     /// Index of the encoder whose frames it decodes.
     pub fn encoder(&self) -> usize {
         self.encoder
+    }
+
+    /// The text the decoder reads before each word (empty: none).
+    pub fn context(&self) -> &str {
+        &self.context
     }
 
     /// The layer of that encoder it reads.
@@ -152,7 +190,7 @@ impl Listener {
             },
         );
         let own_score = scores.get(candidates.len()).copied();
-        let close = own_score.is_none_or(|own| best_score >= own - SNAP_MARGIN);
+        let close = own_score.is_none_or(|own| best_score >= own - self.snap_margin);
         if best_score.is_finite() && close {
             hearing.word = self
                 .vocabulary

@@ -171,6 +171,18 @@ impl Recogniser {
         self.listen_with_context(frames, "")
     }
 
+    /// How many tokens context text is (as [`Recogniser::listen_with_context`] reads it,
+    /// before truncation).
+    ///
+    /// # Errors
+    /// [`Error::Data`] if the tokenizer fails.
+    pub fn context_tokens(&self, context: &str) -> Result<usize> {
+        if context.trim().is_empty() {
+            return Ok(0);
+        }
+        Ok(self.text.encode(&format!(" {}", context.trim()))?.len())
+    }
+
     /// As [`Recogniser::listen`], with context text the decoder reads before the prompt
     /// (Whisper's previous-text prompt), e.g. the words a prompted session asks for:
     /// `"zero one two"`. It biases both recognition and scores towards those words. Only
