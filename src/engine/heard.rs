@@ -66,8 +66,9 @@ impl HeardTally {
         }
     }
 
-    /// The summary's figures (`None` when nothing was heard).
-    pub fn summary(&self) -> Option<Recognition> {
+    /// The summary's figures (`None` when nothing was heard); `context` is the text the
+    /// decoder read before each word.
+    pub fn summary(&self, context: &str) -> Option<Recognition> {
         if self.words == 0 {
             return None;
         }
@@ -89,6 +90,7 @@ impl HeardTally {
             snapped_wrong: self.snapped_wrong,
             prompt_mismatches: self.prompt_mismatches,
             recognise_ms: Percentiles::of(&self.ms),
+            context: context.to_string(),
             transcript: (self.transcript != Alignment::default()).then_some(self.transcript),
         })
     }

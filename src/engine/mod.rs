@@ -374,7 +374,9 @@ impl Engine {
                 end_of_speech_to_first_line_ms: Percentiles::of(&stats.first_line_ms),
                 end_of_speech_to_final_line_ms: Percentiles::of(&stats.end_of_speech_ms),
             }),
-            recognition: stats.heard.summary(),
+            recognition: stats
+                .heard
+                .summary(self.front.listener().map_or("", |l| l.context())),
         }
     }
 }
