@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use super::vocabulary::Vocabulary;
+use super::vocabulary::{Vocabulary, spoken};
 use crate::error::{Error, Result};
 use crate::event::{Hearing, Match};
 use crate::model::encoder::LayerFrames;
@@ -25,7 +25,8 @@ pub const AUTO_CONTEXT_TOKENS: usize = 32;
 /// The text the decoder reads before each word (Whisper's previous-text prompt).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Context {
-    /// The vocabulary when it is short (at most [`AUTO_CONTEXT_TOKENS`]), else none.
+    /// The vocabulary when it is short (at most [`AUTO_CONTEXT_TOKENS`]), else the prompts
+    /// when they are, else none.
     #[default]
     Auto,
     /// None: the decoder hears the word with no expectation.
@@ -101,9 +102,16 @@ impl Listener {
             Context::None => String::new(),
             Context::Vocabulary => vocabulary.context(),
             Context::Auto => {
-                let text = vocabulary.context();
-                let short = rec.context_tokens(&text)? <= AUTO_CONTEXT_TOKENS;
-                if short { text } else { String::new() }
+                // The whole vocabulary if short, else the prompts (prompted mode) if short.
+                let asked: Vec<String> = prompts.iter().map(|p| spoken(p)).collect();
+                let mut chosen = String::new();
+                for text in [vocabulary.context(), asked.join(" ")] {
+                    if !text.is_empty() && rec.context_tokens(&text)? <= AUTO_CONTEXT_TOKENS {
+                        chosen = text;
+                        break;
+                    }
+                }
+                chosen
             }
         };
         Ok(Self {
