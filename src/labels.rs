@@ -107,6 +107,15 @@ impl Labels {
         }
     }
 
+    /// The words a transcript has left (`None` for other labels).
+    pub fn transcript_words(&self) -> Option<&VecDeque<String>> {
+        match self {
+            Labels::Sequence(words) => Some(words),
+            Labels::Spoken { labels, .. } => labels.transcript_words(),
+            _ => None,
+        }
+    }
+
     /// True for a transcript's labels.
     pub fn is_transcript(&self) -> bool {
         match self {

@@ -197,7 +197,8 @@ fn a_transcript_missing_a_word_costs_one_label_not_every_later_one() {
         "{labelled} of {} words aligned; without `{missing}`, {agree} keep their label",
         full.len()
     );
-    assert!(labelled * 3 >= full.len(), "{labelled}/{}", full.len());
+    // Measured 4 of 12 (5 without the transcript read first; joe is a held-out voice).
+    assert!(labelled * 4 >= full.len(), "{labelled}/{}", full.len());
     assert!(agree + 1 >= labelled, "{agree} of {labelled}");
     let t = engine.summary(0.0, Vec::new()).recognition.unwrap();
     let t = t.transcript.expect("alignment counts");
@@ -278,4 +279,32 @@ fn prompted_context_measured() {
             );
         }
     }
+}
+
+/// With the paper lexicon (too long to read first), a file's short transcript is the
+/// decoder's context: on the two espeak clips (tuning voices) it aligns more words.
+#[test]
+fn a_short_transcript_is_read_first_and_aligns_more_words() {
+    let aligned = |context: Context| {
+        let mut total = 0;
+        for name in ["02_espeak_us_f", "03_espeak_gb_m"] {
+            let (clip, transcript) = demo(name);
+            let mut engine = common::engine(&["whisper-tiny-en"], EngineConfig::default());
+            let how = Listening {
+                context,
+                ..Listening::default()
+            };
+            engine.set_recogniser(recogniser(), how).unwrap();
+            let labels = Labels::Sequence(transcript.into_iter().collect());
+            common::words_of(&mut engine, &clip, labels);
+            let r = engine.summary(0.0, Vec::new()).recognition.unwrap();
+            assert_eq!(r.context, "", "the paper lexicon is too long to read first");
+            total += r.transcript.unwrap().aligned;
+        }
+        total
+    };
+    let (auto, none) = (aligned(Context::Auto), aligned(Context::None));
+    eprintln!("aligned: {auto} of 23 with the transcript read first, {none} without");
+    // Measured 16 and 7 of 23.
+    assert!(auto >= 12 && auto > none, "{auto} vs {none}");
 }

@@ -201,8 +201,9 @@ fn play_one<S: Source, F: Fn(usize) -> Result<S>>(
         Ok(r) => r,
         Err(e) => return send(Msg::Failed(e)),
     };
-    send(Msg::Begin(info, source.labels()))?;
-    front.begin_source();
+    let labels = source.labels();
+    front.begin_source(&labels);
+    send(Msg::Begin(info, labels))?;
     let mut steps = Vec::new();
     while !shared.halted() {
         let pulled = source.pull(buf);

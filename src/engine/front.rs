@@ -13,6 +13,7 @@ use super::segment::{Cut, Segment, SegmentParams, Segmenter};
 use crate::audio::ENGINE_RATE;
 use crate::error::Result;
 use crate::event::Hearing;
+use crate::labels::Labels;
 use crate::model::{EncoderInfo, VoiceActivity, WordEncoder, WordVectors};
 use crate::timing::{StageTimes, length_bucket, stage};
 
@@ -172,8 +173,12 @@ impl Front {
     }
 
     /// Starts a new source: voice activity and segmentation restart (an open word of the
-    /// previous source is dropped, and with it a provisional word).
-    pub fn begin_source(&mut self) {
+    /// previous source is dropped, and with it a provisional word); a listener expects the
+    /// words of its transcript, if `labels` are one.
+    pub fn begin_source(&mut self, labels: &Labels) {
+        if let Some(listener) = &mut self.listener {
+            listener.expect(labels.transcript_words());
+        }
         self.vad.reset();
         self.segmenter.finish();
         self.provisional = None;

@@ -3,6 +3,7 @@
 //! near miss, by the decoder's own scores over a handful of candidates (never by spelling
 //! alone).
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use super::vocabulary::{Vocabulary, spoken};
@@ -59,7 +60,12 @@ pub struct Listener {
     /// Index of the encoder whose frames it decodes.
     encoder: usize,
     vocabulary: Arc<Vocabulary>,
+    /// The session's context text (empty: none).
     context: String,
+    /// The current source's, when [`Context::Auto`] found no session context and the
+    /// source has a short transcript (see [`Listener::expect`]).
+    source_context: Option<String>,
+    mode: Context,
     snap_margin: f32,
 }
 
@@ -119,6 +125,8 @@ impl Listener {
             encoder,
             vocabulary,
             context,
+            source_context: None,
+            mode: how.context,
             snap_margin: how.snap_margin,
         })
     }
@@ -130,6 +138,8 @@ impl Listener {
             encoder: self.encoder,
             vocabulary: Arc::clone(&self.vocabulary),
             context: self.context.clone(),
+            source_context: None,
+            mode: self.mode,
             snap_margin: self.snap_margin,
         }
     }
@@ -139,9 +149,39 @@ impl Listener {
         self.encoder
     }
 
-    /// The text the decoder reads before each word (empty: none).
+    /// The session's context: the text the decoder reads before each word (empty: none;
+    /// a source may have its own, [`Listener::expect`]).
     pub fn context(&self) -> &str {
         &self.context
+    }
+
+    /// The words the next source is expected to hold (its transcript; `None`: unknown).
+    /// With [`Context::Auto`] and no session context, a short transcript (at most
+    /// [`AUTO_CONTEXT_TOKENS`]) is that source's context, as the prompts are a session's.
+    pub fn expect(&mut self, words: Option<&VecDeque<String>>) {
+        self.source_context = None;
+        let Some(words) = words.filter(|w| !w.is_empty()) else {
+            return;
+        };
+        if self.mode != Context::Auto || !self.context.is_empty() {
+            return;
+        }
+        let mut said: Vec<String> = Vec::with_capacity(words.len());
+        for w in words {
+            let s = spoken(w);
+            if !said.contains(&s) {
+                said.push(s);
+            }
+        }
+        let text = said.join(" ");
+        // A transcript the tokenizer cannot read is simply not used as context.
+        if self
+            .rec
+            .context_tokens(&text)
+            .is_ok_and(|n| n <= AUTO_CONTEXT_TOKENS)
+        {
+            self.source_context = Some(text);
+        }
     }
 
     /// The layer of that encoder it reads.
@@ -165,7 +205,8 @@ impl Listener {
         let Some(frames) = frames.filter(|f| !f.word.is_empty()) else {
             return Ok(nothing);
         };
-        let mut utterance = self.rec.listen_with_context(frames.word(), &self.context)?;
+        let context = self.source_context.as_deref().unwrap_or(&self.context);
+        let mut utterance = self.rec.listen_with_context(frames.word(), context)?;
         let heard = utterance.recognise()?;
         let text = heard.text.trim().to_string();
         let mut hearing = Hearing {

@@ -235,7 +235,7 @@ impl Engine {
 
     /// Starts a new source: voice activity and segmentation restart, words stay.
     pub fn begin_source(&mut self, info: SourceInfo, labels: Labels, out: &mut Vec<Event>) {
-        self.front.begin_source();
+        self.front.begin_source(&labels);
         self.begin_words(info, labels, out);
     }
 
