@@ -54,59 +54,92 @@ mod x86 {
         super::project_blocks::<true>(bits, width, hidden, out);
     }
 
-    /// Each row of E converted inside the dot products, 8 values at a time, each converted
-    /// chunk multiplied into up to four hidden vectors (two accumulators each, to cover
-    /// the multiply-add latency).
+    /// Each row of E converted inside the dot products, 8 values at a time. One hidden
+    /// vector (a greedy step): a row at a time, two accumulators to cover the multiply-add
+    /// latency. Several (scoring): two rows × up to four hidden vectors per pass, so each
+    /// hidden chunk loaded serves two rows.
     ///
     /// # Safety
     /// The CPU must support AVX2, FMA and F16C, and `width` must be a multiple of 8.
     #[target_feature(enable = "avx2,fma,f16c")]
     pub unsafe fn project_f16c(bits: &[u16], width: usize, hidden: &[f32], out: &mut [f32]) {
         let vocab = bits.len() / width;
-        let rows: Vec<&[f32]> = hidden.chunks_exact(width).collect();
-        for (t, row) in bits.chunks_exact(width).enumerate() {
-            for (g, group) in rows.chunks(4).enumerate() {
-                let sums = match *group {
-                    [a, b, c, d] => dots(row, [a, b, c, d]),
-                    [a, b, c] => pad(dots(row, [a, b, c])),
-                    [a, b] => pad(dots(row, [a, b])),
-                    [a] => pad(dots(row, [a])),
-                    _ => unreachable!("chunks of 1 to 4"),
+        let hs: Vec<&[f32]> = hidden.chunks_exact(width).collect();
+        let rows: Vec<&[u16]> = bits.chunks_exact(width).collect();
+        let pair = hs.len() > 1;
+        let mut t = 0;
+        while t < rows.len() {
+            let two = pair && t + 1 < rows.len();
+            for (g, group) in hs.chunks(4).enumerate() {
+                let sums = if two {
+                    let r = [rows[t], rows[t + 1]];
+                    match *group {
+                        [a, b, c, d] => dots(r, [a, b, c, d]),
+                        [a, b, c] => pad(dots(r, [a, b, c])),
+                        [a, b] => pad(dots(r, [a, b])),
+                        [a] => pad(dots(r, [a])),
+                        _ => unreachable!("chunks of 1 to 4"),
+                    }
+                } else {
+                    let r = [rows[t]];
+                    match *group {
+                        [a, b, c, d] => pad(dots(r, [a, b, c, d])),
+                        [a, b, c] => pad(dots(r, [a, b, c])),
+                        [a, b] => pad(dots(r, [a, b])),
+                        [a] => pad(dots(r, [a])),
+                        _ => unreachable!("chunks of 1 to 4"),
+                    }
                 };
-                for (j, s) in sums.into_iter().take(group.len()).enumerate() {
-                    out[(4 * g + j) * vocab + t] = s;
+                for (dt, row_sums) in sums.iter().take(1 + usize::from(two)).enumerate() {
+                    for (j, &v) in row_sums.iter().take(group.len()).enumerate() {
+                        out[(4 * g + j) * vocab + t + dt] = v;
+                    }
                 }
             }
+            t += 1 + usize::from(two);
         }
     }
 
-    fn pad<const G: usize>(sums: [f32; G]) -> [f32; 4] {
-        let mut out = [0.0; 4];
-        out[..G].copy_from_slice(&sums);
+    /// Widens `R` rows of `G` sums to 2 rows of 4.
+    fn pad<const R: usize, const G: usize>(sums: [[f32; G]; R]) -> [[f32; 4]; 2] {
+        let mut out = [[0.0; 4]; 2];
+        for (o, s) in out.iter_mut().zip(sums) {
+            o[..G].copy_from_slice(&s);
+        }
         out
     }
 
-    /// `row` (float16 bits) · each of `hs`, all `row.len()` long, a multiple of 8.
+    /// Each of `rows` (float16 bits) · each of `hs`, all `rows[0].len()` long, a multiple
+    /// of 8. With one row and one vector, two accumulators alternate (latency); otherwise
+    /// one per pair, R × G ≤ 8 of them.
     #[target_feature(enable = "avx2,fma,f16c")]
-    fn dots<const G: usize>(row: &[u16], hs: [&[f32]; G]) -> [f32; G] {
-        let n = row.len();
-        assert!(n % 8 == 0 && hs.iter().all(|h| h.len() >= n));
-        let mut acc = [[_mm256_setzero_ps(); 2]; G];
-        // SAFETY: every load reads 8 elements at i with i + 8 ≤ n, within `row` and each
+    fn dots<const R: usize, const G: usize>(rows: [&[u16]; R], hs: [&[f32]; G]) -> [[f32; G]; R] {
+        let n = rows[0].len();
+        assert!(n % 8 == 0 && rows.iter().all(|r| r.len() == n) && hs.iter().all(|h| h.len() >= n));
+        let split = R * G == 1;
+        let mut acc = [[[_mm256_setzero_ps(); 2]; G]; R];
+        // SAFETY: every load reads 8 elements at i with i + 8 ≤ n, within each row and each
         // hidden vector (asserted above), unaligned (loadu).
         unsafe {
-            let r = row.as_ptr();
             for i in (0..n).step_by(8) {
-                let e = _mm256_cvtph_ps(_mm_loadu_si128(r.add(i).cast()));
-                for (a, h) in acc.iter_mut().zip(hs) {
-                    let half = &mut a[(i / 8) % 2];
-                    *half = _mm256_fmadd_ps(e, _mm256_loadu_ps(h.as_ptr().add(i)), *half);
+                let half = if split { (i / 8) % 2 } else { 0 };
+                let mut e = [_mm256_setzero_ps(); R];
+                for (e, r) in e.iter_mut().zip(rows) {
+                    *e = _mm256_cvtph_ps(_mm_loadu_si128(r.as_ptr().add(i).cast()));
+                }
+                for (g, h) in hs.iter().enumerate() {
+                    let x = _mm256_loadu_ps(h.as_ptr().add(i));
+                    for (a, &e) in acc.iter_mut().zip(&e) {
+                        a[g][half] = _mm256_fmadd_ps(e, x, a[g][half]);
+                    }
                 }
             }
         }
-        let mut sums = [0.0; G];
-        for (s, [a, b]) in sums.iter_mut().zip(acc) {
-            *s = horizontal_sum(_mm256_add_ps(a, b));
+        let mut sums = [[0.0; G]; R];
+        for (s, a) in sums.iter_mut().zip(acc) {
+            for (s, [x, y]) in s.iter_mut().zip(a) {
+                *s = horizontal_sum(_mm256_add_ps(x, y));
+            }
         }
         sums
     }
@@ -176,12 +209,12 @@ mod tests {
     /// Every kernel this CPU can run gives the logits of the f64 definition.
     #[test]
     fn kernels_agree_with_the_definition() {
-        for (vocab, width) in [(53, 384), (19, 40), (9, 24)] {
+        // Odd vocabularies (a last row alone), one hidden vector (a greedy step) and five
+        // (a group of four and one alone).
+        for (vocab, width, n) in [(53, 384, 5), (53, 384, 1), (19, 40, 5), (9, 24, 2)] {
             let bits: Vec<u16> = (0..vocab * width)
                 .map(|i| ((i as u32).wrapping_mul(2_654_435_761) >> 16) as u16 & 0xbbff)
                 .collect();
-            // Five vectors: a group of four and one alone.
-            let n = 5;
             let hidden: Vec<f32> = (0..n * width)
                 .map(|i| ((i * 7) % 13) as f32 * 1e-3 - 6e-3)
                 .collect();
