@@ -164,50 +164,44 @@ impl Engine {
     pub(super) fn label_word(&mut self, heard: Option<(&Hearing, f64)>, take: bool) -> Labelled {
         let src = self.current.get_or_insert_with(Default::default);
         let hearing = heard.map(|(h, _)| h);
-        let (known, prompt) = if src.labels == Labels::Prompted {
+        // `known`: a label from elsewhere (a prompt, a name), checked against what was
+        // heard; `aligned`: a transcript word chosen by what was heard (not a check).
+        let (known, prompt, aligned) = if src.labels == Labels::Prompted {
             let p = if take {
                 self.prompts.take()
             } else {
                 self.prompts.peek().map(str::to_owned)
             };
-            (p.clone(), p)
+            (p.clone(), p, None)
         } else if src.labels.is_heard() {
-            (None, None)
+            (None, None, None)
         } else if let Some(h) = hearing.filter(|_| src.labels.is_transcript()) {
-            // Aligned by what was heard: the label is the heard word, so it is not
-            // counted as an independent check of the recogniser.
             let is = |l: &str| heard_as(h, l);
-            let aligned = if take {
+            let found = if take {
                 src.labels.take_heard(is)
             } else {
                 src.labels.clone().take_heard(is)
             };
             if take {
                 let t = &mut self.stats.heard.transcript;
-                t.aligned += usize::from(aligned.label.is_some());
-                t.unaligned += usize::from(aligned.label.is_none());
-                t.dropped += aligned.dropped;
+                t.aligned += usize::from(found.label.is_some());
+                t.unaligned += usize::from(found.label.is_none());
+                t.dropped += found.dropped;
             }
-            let label = aligned.label;
-            if take && let Some((h, ms)) = heard {
-                self.stats.heard.record(h, ms, None);
-            }
-            return Labelled {
-                label,
-                prompt: None,
-            };
+            (None, None, Some(found.label))
         } else if take {
-            (src.labels.take_next(), None)
+            (src.labels.take_next(), None, None)
         } else {
-            (src.labels.peek_next().map(str::to_owned), None)
+            (src.labels.peek_next().map(str::to_owned), None, None)
         };
         let mismatch = match (&prompt, hearing) {
             (Some(p), Some(h)) => h.word.as_deref() != Some(p.as_str()),
             _ => false,
         };
-        let label = match hearing {
-            Some(h) if src.labels.is_heard() => h.word.clone(),
-            Some(h) if mismatch => match self.config.mismatch {
+        let label = match (aligned, hearing) {
+            (Some(label), _) => label,
+            (None, Some(h)) if src.labels.is_heard() => h.word.clone(),
+            (None, Some(h)) if mismatch => match self.config.mismatch {
                 Mismatch::Drop => None,
                 Mismatch::Heard => h.word.clone(),
             },
