@@ -114,7 +114,8 @@ pub struct Recognition {
     pub prompt_mismatches: usize,
     /// Milliseconds per word: decoding and matching.
     pub recognise_ms: Option<Percentiles>,
-    /// The text the decoder read before each word (`--recognise-context`; empty: none).
+    /// The text the decoder read before each word (`--recognise-context`; empty: none, or,
+    /// with `auto`, each file's own transcript when that is short).
     pub context: String,
     /// Transcripts aligned to the words by what was heard (`run` with transcripts).
     #[serde(skip_serializing_if = "Option::is_none")]

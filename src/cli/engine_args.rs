@@ -38,7 +38,8 @@ pub enum Switch {
 /// `--recognise-context` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ContextArg {
-    /// The vocabulary's words when they are few (at most 32 tokens), else none.
+    /// The vocabulary's words when they are few (at most 32 tokens), else the prompts, or
+    /// a file's transcript, when they are; else none.
     Auto,
     /// The decoder hears each word with no expectation.
     None,

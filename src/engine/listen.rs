@@ -27,7 +27,8 @@ pub const AUTO_CONTEXT_TOKENS: usize = 32;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Context {
     /// The vocabulary when it is short (at most [`AUTO_CONTEXT_TOKENS`]), else the prompts
-    /// when they are, else none.
+    /// when they are, else none — and then, per source, its transcript when that is short
+    /// ([`Listener::expect`]).
     #[default]
     Auto,
     /// None: the decoder hears the word with no expectation.
@@ -109,15 +110,13 @@ impl Listener {
             Context::Vocabulary => vocabulary.context(),
             Context::Auto => {
                 // The whole vocabulary if short, else the prompts (prompted mode) if short.
-                let asked: Vec<String> = prompts.iter().map(|p| spoken(p)).collect();
-                let mut chosen = String::new();
-                for text in [vocabulary.context(), asked.join(" ")] {
-                    if !text.is_empty() && rec.context_tokens(&text)? <= AUTO_CONTEXT_TOKENS {
-                        chosen = text;
-                        break;
+                let all = vocabulary.context();
+                match short_context(&rec, [all.as_str()])? {
+                    Some(text) => text,
+                    None => {
+                        short_context(&rec, prompts.iter().map(String::as_str))?.unwrap_or_default()
                     }
                 }
-                chosen
             }
         };
         Ok(Self {
@@ -160,28 +159,14 @@ impl Listener {
     /// [`AUTO_CONTEXT_TOKENS`]) is that source's context, as the prompts are a session's.
     pub fn expect(&mut self, words: Option<&VecDeque<String>>) {
         self.source_context = None;
-        let Some(words) = words.filter(|w| !w.is_empty()) else {
-            return;
-        };
+        let Some(words) = words else { return };
         if self.mode != Context::Auto || !self.context.is_empty() {
             return;
         }
-        let mut said: Vec<String> = Vec::with_capacity(words.len());
-        for w in words {
-            let s = spoken(w);
-            if !said.contains(&s) {
-                said.push(s);
-            }
-        }
-        let text = said.join(" ");
         // A transcript the tokenizer cannot read is simply not used as context.
-        if self
-            .rec
-            .context_tokens(&text)
-            .is_ok_and(|n| n <= AUTO_CONTEXT_TOKENS)
-        {
-            self.source_context = Some(text);
-        }
+        self.source_context = short_context(&self.rec, words.iter().map(String::as_str))
+            .ok()
+            .flatten();
     }
 
     /// The layer of that encoder it reads.
@@ -249,4 +234,25 @@ impl Listener {
         }
         Ok(hearing)
     }
+}
+
+/// `words` as the decoder reads them (spoken forms, each once, space-separated), if that
+/// is at most [`AUTO_CONTEXT_TOKENS`] tokens and not empty.
+///
+/// # Errors
+/// [`Error::Data`] if the tokenizer fails.
+fn short_context<'w>(
+    rec: &Recogniser,
+    words: impl IntoIterator<Item = &'w str>,
+) -> Result<Option<String>> {
+    let mut said: Vec<String> = Vec::new();
+    for w in words {
+        let s = spoken(w);
+        if !s.is_empty() && !said.contains(&s) {
+            said.push(s);
+        }
+    }
+    let text = said.join(" ");
+    let short = !text.is_empty() && rec.context_tokens(&text)? <= AUTO_CONTEXT_TOKENS;
+    Ok(short.then_some(text))
 }
