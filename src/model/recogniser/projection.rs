@@ -72,23 +72,9 @@ mod x86 {
             let two = pair && t + 1 < rows.len();
             for (g, group) in hs.chunks(4).enumerate() {
                 let sums = if two {
-                    let r = [rows[t], rows[t + 1]];
-                    match *group {
-                        [a, b, c, d] => dots(r, [a, b, c, d]),
-                        [a, b, c] => pad(dots(r, [a, b, c])),
-                        [a, b] => pad(dots(r, [a, b])),
-                        [a] => pad(dots(r, [a])),
-                        _ => unreachable!("chunks of 1 to 4"),
-                    }
+                    group_dots([rows[t], rows[t + 1]], group)
                 } else {
-                    let r = [rows[t]];
-                    match *group {
-                        [a, b, c, d] => pad(dots(r, [a, b, c, d])),
-                        [a, b, c] => pad(dots(r, [a, b, c])),
-                        [a, b] => pad(dots(r, [a, b])),
-                        [a] => pad(dots(r, [a])),
-                        _ => unreachable!("chunks of 1 to 4"),
-                    }
+                    group_dots([rows[t]], group)
                 };
                 for (dt, row_sums) in sums.iter().take(1 + usize::from(two)).enumerate() {
                     for (j, &v) in row_sums.iter().take(group.len()).enumerate() {
@@ -97,6 +83,18 @@ mod x86 {
                 }
             }
             t += 1 + usize::from(two);
+        }
+    }
+
+    /// [`dots`] of `R` rows with a group of 1 to 4 hidden vectors, widened to 2 rows of 4.
+    #[target_feature(enable = "avx2,fma,f16c")]
+    fn group_dots<const R: usize>(r: [&[u16]; R], group: &[&[f32]]) -> [[f32; 4]; 2] {
+        match *group {
+            [a, b, c, d] => pad(dots(r, [a, b, c, d])),
+            [a, b, c] => pad(dots(r, [a, b, c])),
+            [a, b] => pad(dots(r, [a, b])),
+            [a] => pad(dots(r, [a])),
+            _ => unreachable!("chunks of 1 to 4"),
         }
     }
 
