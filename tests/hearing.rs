@@ -19,9 +19,18 @@ use groundprobe::probe::Lexicon;
 use std::sync::Arc;
 
 fn hearing_engine(config: EngineConfig) -> Engine {
+    listening_engine(config, Context::Auto)
+}
+
+/// An engine on whisper-tiny-en hearing words with this context (the default margin).
+fn listening_engine(config: EngineConfig, context: Context) -> Engine {
     let mut engine = common::engine(&["whisper-tiny-en"], config);
+    let how = Listening {
+        context,
+        ..Listening::default()
+    };
     engine
-        .set_recogniser(recogniser(), Listening::default())
+        .set_recogniser(recogniser(), how)
         .expect("recogniser on whisper-tiny-en");
     engine
 }
@@ -198,7 +207,7 @@ fn a_transcript_missing_a_word_costs_one_label_not_every_later_one() {
         full.len()
     );
     // Measured 4 of 12 (5 without the transcript read first; joe is a held-out voice).
-    assert!(labelled * 4 >= full.len(), "{labelled}/{}", full.len());
+    assert!(labelled * 3 >= full.len(), "{labelled}/{}", full.len());
     assert!(agree + 1 >= labelled, "{agree} of {labelled}");
     let t = engine.summary(0.0, Vec::new()).recognition.unwrap();
     let t = t.transcript.expect("alignment counts");
@@ -253,18 +262,11 @@ fn prompted_context_measured() {
     for name in ["02_espeak_us_f", "03_espeak_gb_m", "01_joe"] {
         let (clip, transcript) = demo(name);
         for context in [Context::None, Context::Auto] {
-            let mut engine = common::engine(
-                &["whisper-tiny-en"],
-                EngineConfig {
-                    prompts: transcript.clone(),
-                    ..EngineConfig::default()
-                },
-            );
-            let how = Listening {
-                context,
-                ..Listening::default()
+            let config = EngineConfig {
+                prompts: transcript.clone(),
+                ..EngineConfig::default()
             };
-            engine.set_recogniser(recogniser(), how).unwrap();
+            let mut engine = listening_engine(config, context);
             let words = common::words_of(&mut engine, &clip, Labels::Prompted);
             let kept = words
                 .iter()
@@ -289,12 +291,7 @@ fn a_short_transcript_is_read_first_and_aligns_more_words() {
         let mut total = 0;
         for name in ["02_espeak_us_f", "03_espeak_gb_m"] {
             let (clip, transcript) = demo(name);
-            let mut engine = common::engine(&["whisper-tiny-en"], EngineConfig::default());
-            let how = Listening {
-                context,
-                ..Listening::default()
-            };
-            engine.set_recogniser(recogniser(), how).unwrap();
+            let mut engine = listening_engine(EngineConfig::default(), context);
             let labels = Labels::Sequence(transcript.into_iter().collect());
             common::words_of(&mut engine, &clip, labels);
             let r = engine.summary(0.0, Vec::new()).recognition.unwrap();
