@@ -200,6 +200,47 @@ impl GramStats {
         self.db.push(b_nn);
     }
 
+    /// Removes the first row: `a[j]` = A(first, j + 1) for every later row, likewise
+    /// `b`. O(n). Every sum loses what the row brought, so the statistics equal those of
+    /// the later rows pushed alone (up to rounding).
+    ///
+    /// # Panics
+    /// If there is no row, or `a` or `b` is not one entry per later row (a programming
+    /// error).
+    pub fn evict_first(&mut self, a: &[f64], b: &[f64]) {
+        let n = self.len();
+        assert!(
+            n > 0 && a.len() == n - 1 && b.len() == n - 1,
+            "one entry per later row"
+        );
+        let (ra_o, rb_o, a_oo, b_oo) = (self.ra[0], self.rb[0], self.da[0], self.db[0]);
+        let (mut sa, mut sb, mut sab) = (0.0, 0.0, 0.0);
+        for j in 1..n {
+            let (aj, bj) = (a[j - 1], b[j - 1]);
+            sa += aj;
+            sb += bj;
+            sab += aj * bj;
+            // Σ (ra − a)(rb − b) over the later rows, from the old row sums.
+            self.rr -= self.ra[j] * bj + aj * self.rb[j] - aj * bj;
+            self.da_rb -= self.da[j] * bj;
+            self.ra_db -= aj * self.db[j];
+            self.ra[j] -= aj;
+            self.rb[j] -= bj;
+        }
+        self.rr -= ra_o * rb_o;
+        self.dd -= a_oo * b_oo;
+        self.da_rb -= a_oo * rb_o;
+        self.ra_db -= ra_o * b_oo;
+        self.s_ab -= 2.0 * sab + a_oo * b_oo;
+        self.ta -= 2.0 * sa + a_oo;
+        self.tb -= 2.0 * sb + b_oo;
+        self.tra -= a_oo;
+        self.trb -= b_oo;
+        for v in [&mut self.ra, &mut self.rb, &mut self.da, &mut self.db] {
+            v.remove(0);
+        }
+    }
+
     /// tr(A_c B_c) with A_c = HAH (= ‖X_cᵀY_c‖²_F for linear kernels).
     pub fn hsic(&self) -> f64 {
         let n = self.len() as f64;
@@ -316,6 +357,43 @@ mod tests {
             for debiased in [false, true] {
                 let inc = cka_from_stats(&xy, &xx, &yy, debiased);
                 let batch = linear_cka(&x[..=i], &y[..=i], debiased);
+                match (inc, batch) {
+                    (Some(p), Some(q)) => assert!((p - q).abs() < 1e-10, "{i} {p} {q}"),
+                    (p, q) => assert_eq!(p, q, "{i} {debiased}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn gram_stats_after_the_first_rows_leave_equal_batch_over_the_rest() {
+        let x = rows(14, 5, 5);
+        let y = rows(14, 3, 6);
+        let (mut xy, mut xx, mut yy) = (
+            GramStats::default(),
+            GramStats::default(),
+            GramStats::default(),
+        );
+        let window = 6;
+        for i in 0..x.len() {
+            let first = (i + 1).saturating_sub(window);
+            if first > 0 {
+                let o = first - 1;
+                let a: Vec<f64> = (first..i).map(|j| dot(&x[o], &x[j])).collect();
+                let b: Vec<f64> = (first..i).map(|j| dot(&y[o], &y[j])).collect();
+                xy.evict_first(&a, &b);
+                xx.evict_first(&a, &a);
+                yy.evict_first(&b, &b);
+            }
+            let a: Vec<f64> = (first..i).map(|j| dot(&x[i], &x[j])).collect();
+            let b: Vec<f64> = (first..i).map(|j| dot(&y[i], &y[j])).collect();
+            let (ann, bnn) = (dot(&x[i], &x[i]), dot(&y[i], &y[i]));
+            xy.push(&a, ann, &b, bnn);
+            xx.push(&a, ann, &a, ann);
+            yy.push(&b, bnn, &b, bnn);
+            for debiased in [false, true] {
+                let inc = cka_from_stats(&xy, &xx, &yy, debiased);
+                let batch = linear_cka(&x[first..=i], &y[first..=i], debiased);
                 match (inc, batch) {
                     (Some(p), Some(q)) => assert!((p - q).abs() < 1e-10, "{i} {p} {q}"),
                     (p, q) => assert_eq!(p, q, "{i} {debiased}"),

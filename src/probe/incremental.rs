@@ -1,6 +1,6 @@
 //! [`Probe`]: the paper's analyses for one encoder, updated one word at a time.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
 use super::bank::{Bank, Neighbour, dot, top_k};
@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::event::{LayerMetrics, PairMean, PairMeans, WordIdentity};
 
 mod cka_table;
+mod evict;
 mod pair_sums;
 mod query;
 use cka_table::TableCka;
@@ -34,19 +35,25 @@ pub struct Probe {
     lexicon: Arc<Lexicon>,
     tables: Vec<Arc<TextTable>>,
     bank: Bank,
-    tokens: Vec<Token>,
-    by_label: HashMap<String, Vec<usize>>,
+    /// The words held, oldest first (word i is `tokens[i − first]`).
+    tokens: VecDeque<Token>,
+    /// The words held of each label, oldest first.
+    by_label: HashMap<String, VecDeque<usize>>,
     semantic: Silhouette,
     phonetic: Silhouette,
     identity: Identity,
     cka: Vec<TableCka>,
     /// Per layer, per pair kind.
     pairs: Vec<[PairSum; 5]>,
-    /// Per layer: xᵢ·x₀ for every word (x₀, the first word, shifts CKA's rows).
-    dot_first: Vec<Vec<f64>>,
-    /// Per layer: raw dot products of the newest word with every earlier word.
+    /// Per layer: the first word's vector x₀, which shifts CKA's rows (kept after the word
+    /// leaves a window: any fixed shift leaves CKA unchanged), and x₀·x₀.
+    shift: Vec<(Vec<f32>, f64)>,
+    /// Per layer: xᵢ·x₀ for every word held, oldest first.
+    dot_first: Vec<VecDeque<f64>>,
+    /// Per layer: raw dot products of the newest word with every earlier word held
+    /// (`dots[l][j − first]`); while a word leaves, those of the leaving word.
     dots: Vec<Vec<f64>>,
-    /// Per layer: cosines of the newest word with every earlier word.
+    /// Per layer: cosines, as `dots`.
     cosines: Vec<Vec<f64>>,
     /// Scratch rows for Gram updates.
     k_row: Vec<f64>,
@@ -105,14 +112,15 @@ impl Probe {
                 })
                 .collect(),
             pairs: vec![[PairSum::default(); 5]; layers],
-            dot_first: vec![Vec::new(); layers],
+            shift: Vec::new(),
+            dot_first: vec![VecDeque::new(); layers],
             dots: vec![Vec::new(); layers],
             cosines: vec![Vec::new(); layers],
             k_row: Vec::new(),
             l_row: Vec::new(),
             slot_dots: Vec::new(),
             bank: Bank::new(dims),
-            tokens: Vec::new(),
+            tokens: VecDeque::new(),
             by_label: HashMap::new(),
             layer_names,
             lexicon,
@@ -142,9 +150,21 @@ impl Probe {
         vectors: &[V],
     ) -> Result<usize> {
         self.check(vectors)?;
+        if self.bank.window() == Some(self.bank.len()) {
+            self.evict_oldest();
+        }
         let i = self.bank.push(vectors);
+        let first = self.bank.first();
         let label = label.map(normalise).filter(|l| !l.is_empty());
         let entry = label.as_deref().and_then(|l| self.lexicon.index_of(l));
+        if self.shift.is_empty() {
+            self.shift = (0..self.layer_names.len())
+                .map(|l| {
+                    let x = self.bank.vector(l, i);
+                    (x.to_vec(), dot(x, x))
+                })
+                .collect();
+        }
 
         // One pass over the bank per layer: raw dot products and cosines.
         for l in 0..self.layer_names.len() {
@@ -153,35 +173,39 @@ impl Probe {
             let (dots, cosines) = (&mut self.dots[l], &mut self.cosines[l]);
             dots.clear();
             cosines.clear();
-            for j in 0..i {
+            for j in first..i {
                 let d = dot(q, self.bank.vector(l, j));
                 dots.push(d);
                 cosines.push(d * qi * self.bank.inv_norm(l, j));
             }
-            let first = if i == 0 { dot(q, q) } else { dots[0] };
-            self.dot_first[l].push(first);
+            self.dot_first[l].push_back(dot(q, &self.shift[l].0));
         }
 
         if let Some(e) = entry.map(|e| &self.lexicon.entries()[e]) {
             if let Some(c) = e.semantic {
-                self.semantic.push(i, c, &self.cosines);
+                self.semantic.push(i, c, &self.cosines, first);
             }
             if let Some(g) = e.phonetic {
-                self.phonetic.push(i, g, &self.cosines);
+                self.phonetic.push(i, g, &self.cosines, first);
             }
         }
 
         if let Some(label) = &label {
-            let selfs: Vec<f64> = (0..self.layer_names.len())
-                .map(|l| f64::from(u8::from(self.bank.inv_norm(l, i) > 0.0)))
-                .collect();
-            self.identity.push(i, label, speaker, &self.cosines, &selfs);
+            let selfs = self.selfs(i);
+            (self.identity).push(i, label, speaker, &self.cosines, &selfs, first);
             self.push_cka(i, label);
             self.push_pairs(i, label);
-            self.by_label.entry(label.clone()).or_default().push(i);
+            self.by_label.entry(label.clone()).or_default().push_back(i);
         }
-        self.tokens.push(Token { label, entry });
+        self.tokens.push_back(Token { label, entry });
         Ok(i)
+    }
+
+    /// Word `i`'s cosine with itself per layer: 1, or 0 for a zero vector.
+    fn selfs(&self, i: usize) -> Vec<f64> {
+        (0..self.layer_names.len())
+            .map(|l| f64::from(u8::from(self.bank.inv_norm(l, i) > 0.0)))
+            .collect()
     }
 
     fn check<V: AsRef<[f32]>>(&self, vectors: &[V]) -> Result<()> {
@@ -216,7 +240,8 @@ impl Probe {
         Ok(())
     }
 
-    /// Forgets every word (keeps layers, lexicon and tables).
+    /// Forgets every word (keeps layers, lexicon, tables and window); the next word is
+    /// index 0 again.
     pub fn clear(&mut self) {
         self.bank.clear();
         self.tokens.clear();
@@ -237,17 +262,19 @@ impl Probe {
         self.pairs
             .iter_mut()
             .for_each(|p| *p = [PairSum::default(); 5]);
-        for v in [&mut self.dot_first, &mut self.dots, &mut self.cosines] {
+        self.shift.clear();
+        self.dot_first.iter_mut().for_each(VecDeque::clear);
+        for v in [&mut self.dots, &mut self.cosines] {
             v.iter_mut().for_each(Vec::clear);
         }
     }
 
-    /// Words so far.
+    /// Words held (every word so far, unless a window let the oldest go).
     pub fn len(&self) -> usize {
         self.tokens.len()
     }
 
-    /// True before the first word.
+    /// True when no word is held.
     pub fn is_empty(&self) -> bool {
         self.tokens.is_empty()
     }
@@ -280,9 +307,14 @@ impl Probe {
     /// Word `i`'s label (normalised: trimmed, lower case), if it has one.
     ///
     /// # Panics
-    /// If `i` ≥ [`Probe::len`].
+    /// If word `i` is not held ([`Bank::contains`]).
     pub fn label(&self, i: usize) -> Option<&str> {
-        self.tokens[i].label.as_deref()
+        self.token(i).label.as_deref()
+    }
+
+    fn token(&self, i: usize) -> &Token {
+        assert!(self.bank.contains(i), "word {i} is not held");
+        &self.tokens[i - self.bank.first()]
     }
 
     /// The `k` words most similar (cosine) to word `i` at `layer`, most similar first
@@ -290,7 +322,7 @@ impl Probe {
     /// [`Probe::push`]), O(n·d) for any other.
     ///
     /// # Panics
-    /// If `layer` or `i` is out of range.
+    /// If `layer` is out of range or word `i` is not held.
     pub fn nearest(&self, layer: usize, i: usize, k: usize) -> Vec<Neighbour> {
         self.nearest_where(layer, i, k, |_| true)
     }
@@ -299,7 +331,7 @@ impl Probe {
     /// `|j| probe.label(j).is_some()`).
     ///
     /// # Panics
-    /// If `layer` or `i` is out of range.
+    /// If `layer` is out of range or word `i` is not held.
     pub fn nearest_where(
         &self,
         layer: usize,
@@ -307,13 +339,14 @@ impl Probe {
         k: usize,
         keep: impl Fn(usize) -> bool,
     ) -> Vec<Neighbour> {
-        assert!(i < self.len(), "word {i} of {}", self.len());
-        if i + 1 == self.len() {
-            return top_k(&self.cosines[layer], i, k, keep);
+        assert!(self.bank.contains(i), "word {i} is not held");
+        let first = self.bank.first();
+        if i + 1 == self.bank.end() {
+            return top_k(&self.cosines[layer], first, i, k, keep);
         }
         let mut row = Vec::new();
-        self.bank.similarities(layer, i, self.len(), &mut row);
-        top_k(&row, i, k, keep)
+        self.bank.similarities(layer, i, self.bank.end(), &mut row);
+        top_k(&row, first, i, k, keep)
     }
 
     /// The metrics of every layer, now. O(n·(categories + groups + words)) per layer.

@@ -132,18 +132,19 @@ impl Silhouette {
         self.sums.iter_mut().for_each(Vec::clear);
     }
 
-    /// Adds probe word `index` in `cluster`; `similarities[l][j]` is its cosine with probe
-    /// word j at layer l (for every earlier j). O(labelled words · layers).
+    /// Adds probe word `index` in `cluster`; `similarities[l][j − first]` is its cosine
+    /// with probe word j at layer l (for every earlier j from `first`).
+    /// O(labelled words · layers).
     ///
     /// # Panics
-    /// If `cluster` is out of range or a row is shorter than the member indices (a
-    /// programming error).
-    pub fn push(&mut self, index: usize, cluster: usize, similarities: &[Vec<f64>]) {
+    /// If `cluster` is out of range or a row does not cover the members (a programming
+    /// error).
+    pub fn push(&mut self, index: usize, cluster: usize, similarities: &[Vec<f64>], first: usize) {
         let c_len = self.clusters;
         for (sums, row) in self.sums.iter_mut().zip(similarities) {
             let mut own = vec![0.0; c_len];
             for (k, (&j, &cj)) in self.members.iter().zip(&self.cluster).enumerate() {
-                let d = cosine_distance(row[j]);
+                let d = cosine_distance(row[j - first]);
                 sums[k * c_len + cluster] += d;
                 own[cj] += d;
             }
@@ -152,6 +153,31 @@ impl Silhouette {
         self.members.push(index);
         self.cluster.push(cluster);
         self.counts[cluster] += 1;
+    }
+
+    /// Removes the oldest member, probe word `index`; `similarities[l][j − first]` is its
+    /// cosine with probe word j at layer l (for every j held). O(labelled words · (layers
+    /// + clusters)): each remaining member's sum to its cluster loses its distance.
+    ///
+    /// # Panics
+    /// If `index` is not the oldest member (a programming error).
+    pub fn evict(&mut self, index: usize, similarities: &[Vec<f64>], first: usize) {
+        assert_eq!(
+            self.members.first(),
+            Some(&index),
+            "the oldest member leaves"
+        );
+        let c_len = self.clusters;
+        let c = self.cluster[0];
+        for (sums, row) in self.sums.iter_mut().zip(similarities) {
+            for (k, &j) in self.members.iter().enumerate().skip(1) {
+                sums[k * c_len + c] -= cosine_distance(row[j - first]);
+            }
+            sums.drain(..c_len);
+        }
+        self.members.remove(0);
+        self.cluster.remove(0);
+        self.counts[c] -= 1;
     }
 
     /// The score at `layer` now, or `None` when it is not defined (fewer than 2 clusters
@@ -223,12 +249,46 @@ mod tests {
                 })
                 .collect();
             if let Some(c) = labels[i] {
-                inc.push(i, c, &sims);
+                inc.push(i, c, &sims, 0);
             }
             let batch = silhouette_cosine(&rows[..=i], &labels[..=i]);
             match (inc.score(0), batch) {
                 (Some(a), Some(b)) => assert!((a - b).abs() < 1e-12),
                 (a, b) => assert_eq!(a, b),
+            }
+        }
+    }
+
+    #[test]
+    fn a_sliding_window_equals_batch_over_the_window() {
+        let rows: Vec<Vec<f32>> = (0..30)
+            .map(|i| vec![(i as f32).sin(), (i as f32 * 0.7).cos(), (i % 3) as f32])
+            .collect();
+        let labels: Vec<Option<usize>> = (0..30)
+            .map(|i| if i % 4 == 3 { None } else { Some(i % 3) })
+            .collect();
+        let cos = |i: usize, j: usize| {
+            dot(&rows[i], &rows[j])
+                / (dot(&rows[i], &rows[i]).sqrt() * dot(&rows[j], &rows[j]).sqrt())
+        };
+        let window = 7;
+        let mut inc = Silhouette::new(3, 1);
+        for i in 0..rows.len() {
+            if i >= window {
+                let (old, first) = (i - window, i - window);
+                if labels[old].is_some() {
+                    let sims = vec![(first..i).map(|j| cos(old, j)).collect()];
+                    inc.evict(old, &sims, first);
+                }
+            }
+            let first = i.saturating_sub(window - 1);
+            if let Some(c) = labels[i] {
+                inc.push(i, c, &[(first..i).map(|j| cos(i, j)).collect()], first);
+            }
+            let batch = silhouette_cosine(&rows[first..=i], &labels[first..=i]);
+            match (inc.score(0), batch) {
+                (Some(a), Some(b)) => assert!((a - b).abs() < 1e-12, "{i}: {a} {b}"),
+                (a, b) => assert_eq!(a, b, "{i}"),
             }
         }
     }

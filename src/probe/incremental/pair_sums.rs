@@ -27,26 +27,35 @@ pub(super) struct PairSum {
 impl Probe {
     /// Adds word `i`'s pairs with earlier tokens of the same word and of its partners.
     pub(super) fn push_pairs(&mut self, i: usize, label: &str) {
-        let same = self
-            .by_label
-            .get(label)
-            .map(|v| v.as_slice())
-            .unwrap_or(&[]);
+        self.add_pairs(i, label, 1.0);
+    }
+
+    /// Takes the oldest word `o`'s pairs (all with later tokens) out of the sums; the
+    /// cosine rows are the leaving word's.
+    pub(super) fn evict_pairs(&mut self, o: usize, label: &str) {
+        self.add_pairs(o, label, -1.0);
+    }
+
+    /// Adds (`sign` 1) or removes (−1) the pairs of word `i` with every other token held
+    /// of its word and of its partners; `self.cosines` are word i's.
+    fn add_pairs(&mut self, i: usize, label: &str, sign: f64) {
+        let first = self.bank.first();
+        let same = self.by_label.get(label);
         let partners = self.lexicon.pairs().partners(label);
-        let groups = std::iter::once((PairKind::SameWord, same)).chain(partners.iter().filter_map(
-            |(w, kind)| {
-                self.by_label
-                    .get(w)
-                    .map(|tokens| (*kind, tokens.as_slice()))
-            },
-        ));
+        let groups = std::iter::once((PairKind::SameWord, same)).chain(
+            (partners.iter()).filter_map(|(w, kind)| Some((*kind, Some(self.by_label.get(w)?)))),
+        );
         for (kind, tokens) in groups {
+            let Some(tokens) = tokens else { continue };
             for (sums, cosines) in self.pairs.iter_mut().zip(&self.cosines) {
                 let s = &mut sums[kind.index()];
-                for &j in tokens {
-                    debug_assert!(j < i);
-                    s.sum += cosines[j];
-                    s.count += 1;
+                for &j in tokens.iter().filter(|&&j| j != i) {
+                    s.sum += sign * cosines[j - first];
+                    if sign > 0.0 {
+                        s.count += 1;
+                    } else {
+                        s.count -= 1;
+                    }
                 }
             }
         }

@@ -10,19 +10,19 @@ impl Probe {
     /// What words `i` and `j` share according to their labels and the lexicon.
     ///
     /// # Panics
-    /// If `i` or `j` is out of range.
+    /// If word `i` or `j` is not held.
     pub fn relation(&self, i: usize, j: usize) -> Relation {
-        self.relation_of(&self.tokens[i], &self.tokens[j])
+        self.relation_of(self.token(i), self.token(j))
     }
 
     /// As [`Probe::relation`], for a word labelled `label` that is not in the probe.
     ///
     /// # Panics
-    /// If `j` is out of range.
+    /// If word `j` is not held.
     pub fn relation_to(&self, label: Option<&str>, j: usize) -> Relation {
         let label = label.map(normalise).filter(|l| !l.is_empty());
         let entry = label.as_deref().and_then(|l| self.lexicon.index_of(l));
-        self.relation_of(&Token { label, entry }, &self.tokens[j])
+        self.relation_of(&Token { label, entry }, self.token(j))
     }
 
     /// The `k` words most similar (cosine) at `layer` to a word with these vectors that
@@ -36,10 +36,10 @@ impl Probe {
         let sq = dot(vector, vector);
         let inv = if sq > 0.0 { 1.0 / sq.sqrt() } else { 0.0 };
         let bank = &self.bank;
-        let row: Vec<f64> = (0..bank.len())
+        let row: Vec<f64> = (bank.first()..bank.end())
             .map(|j| dot(vector, bank.vector(layer, j)) * inv * bank.inv_norm(layer, j))
             .collect();
-        top_k(&row, usize::MAX, k, |_| true)
+        top_k(&row, bank.first(), usize::MAX, k, |_| true)
     }
 
     fn relation_of(&self, a: &Token, b: &Token) -> Relation {

@@ -53,7 +53,7 @@ impl App {
             .map(|i| vector(i).map_or(f64::NEG_INFINITY, |v| dot(q, v) * qi * inv_norm(v)))
             .collect();
         let word = &self.words[at];
-        let list = top_k(&row, at, self.neighbours_shown, |i| vector(i).is_some())
+        let list = top_k(&row, 0, at, self.neighbours_shown, |i| vector(i).is_some())
             .into_iter()
             .map(|n| {
                 let other = &self.words[n.index];

@@ -15,10 +15,17 @@
 //! and per (word, speaker) ‖S_ws‖² and S_w·S_ws: a push costs O(n) per layer (Q only
 //! for the speaker's own tokens), a read O(n·words) per layer, memory 8·n·words bytes
 //! per layer plus as much again for tokens of named speakers.
+//!
+//! The oldest token can leave (a probe's window, [`Identity::evict`]) in O(n) per layer;
+//! words, groups and anonymous speakers left with no token free their ids for reuse, so
+//! memory stays bounded by the tokens held.
 
 use std::collections::HashMap;
 
 use crate::event::WordIdentity;
+
+mod evict;
+mod score;
 
 /// Sums of one layer.
 #[derive(Debug, Clone, Default)]
@@ -43,7 +50,7 @@ pub(crate) struct Identity {
     named: HashMap<String, usize>,
     /// Per speaker id (named or one per anonymous token): its groups.
     speaker_groups: Vec<Vec<usize>>,
-    /// Per token: probe index, word, speaker, group.
+    /// Per token, oldest first: probe index, word, speaker, group.
     members: Vec<usize>,
     word: Vec<usize>,
     speaker: Vec<usize>,
@@ -55,8 +62,17 @@ pub(crate) struct Identity {
     group_ids: HashMap<(usize, usize), usize>,
     group_count: Vec<usize>,
     group_word: Vec<usize>,
-    /// Per group: its tokens (positions in `members`).
+    /// Per group: its tokens, oldest first, by serial (a token's position in `members`
+    /// plus `gone`).
     group_members: Vec<Vec<usize>>,
+    /// Tokens that have left (the oldest first).
+    gone: usize,
+    /// Per word id: the word.
+    word_names: Vec<String>,
+    /// Ids of words, groups and anonymous speakers left with no token, for reuse.
+    free_words: Vec<usize>,
+    free_groups: Vec<usize>,
+    free_speakers: Vec<usize>,
     layers: Vec<LayerSums>,
     /// Scratch: per group, the new token's cosine sum with it.
     scratch: Vec<f64>,
@@ -87,6 +103,11 @@ impl Identity {
             group_count: Vec::new(),
             group_word: Vec::new(),
             group_members: Vec::new(),
+            gone: 0,
+            word_names: Vec::new(),
+            free_words: Vec::new(),
+            free_groups: Vec::new(),
+            free_speakers: Vec::new(),
             layers: vec![LayerSums::default(); layers],
             scratch: Vec::new(),
             live: Vec::new(),
@@ -121,8 +142,8 @@ impl Identity {
     }
 
     /// Adds probe word `index`, labelled `label`, said by `speaker` (if known);
-    /// `cosines[l][j]` is its cosine with probe word j at layer l (every earlier j) and
-    /// `selfs[l]` its cosine with itself (1, or 0 for a zero vector).
+    /// `cosines[l][j − first]` is its cosine with probe word j at layer l (every earlier
+    /// j from `first`) and `selfs[l]` its cosine with itself (1, or 0 for a zero vector).
     pub(crate) fn push(
         &mut self,
         index: usize,
@@ -130,44 +151,27 @@ impl Identity {
         speaker: Option<&str>,
         cosines: &[Vec<f64>],
         selfs: &[f64],
+        first: usize,
     ) {
-        let next = self.word_ids.len();
-        let w = *self.word_ids.entry(label.to_string()).or_insert(next);
-        if w == next {
-            self.counts.push(0);
-            self.word_groups.push(Vec::new());
-            self.layers.iter_mut().for_each(|s| s.word_sq.push(0.0));
-        }
+        let w = self.word_id(label);
         let s = match speaker {
-            Some(name) => {
-                let next = self.speaker_groups.len();
-                *self.named.entry(name.to_string()).or_insert(next)
-            }
-            None => self.speaker_groups.len(),
+            Some(name) => match self.named.get(name) {
+                Some(&s) => s,
+                None => {
+                    let s = self.new_speaker();
+                    self.named.insert(name.to_string(), s);
+                    s
+                }
+            },
+            None => self.new_speaker(),
         };
-        if s == self.speaker_groups.len() {
-            self.speaker_groups.push(Vec::new());
-        }
-        let next = self.group_count.len();
-        let g = *self.group_ids.entry((w, s)).or_insert(next);
-        if g == next {
-            self.group_count.push(0);
-            self.group_word.push(w);
-            self.group_members.push(Vec::new());
-            self.word_groups[w].push(g);
-            self.speaker_groups[s].push(g);
-            self.scratch.push(0.0);
-            for sums in &mut self.layers {
-                sums.group_sq.push(0.0);
-                sums.group_cross.push(0.0);
-            }
-        }
+        let g = self.group_id(w, s);
         let words = self.counts.len();
         for (l, sums) in self.layers.iter_mut().enumerate() {
             let row = &cosines[l];
             let mut p_new = vec![0.0; words];
             for k in 0..self.members.len() {
-                let c = row[self.members[k]];
+                let c = row[self.members[k] - first];
                 let wk = self.word[k];
                 p_new[wk] += c;
                 bump(&mut sums.p[k], w, c);
@@ -178,8 +182,9 @@ impl Identity {
             // The same speaker's earlier tokens (none for an unknown speaker).
             let mut q_new = Vec::new();
             for &h in &self.speaker_groups[s] {
-                for &k in &self.group_members[h] {
-                    let c = row[self.members[k]];
+                for &serial in &self.group_members[h] {
+                    let k = serial - self.gone;
+                    let c = row[self.members[k] - first];
                     bump(&mut q_new, self.group_word[h], c);
                     bump(&mut sums.q[k], w, c);
                 }
@@ -201,7 +206,7 @@ impl Identity {
         self.word.push(w);
         self.speaker.push(s);
         self.group.push(g);
-        self.group_members[g].push(self.members.len() - 1);
+        self.group_members[g].push(self.members.len() - 1 + self.gone);
         self.counts[w] += 1;
         self.group_count[g] += 1;
     }
@@ -212,116 +217,62 @@ impl Identity {
         let (top1, top1_tokens) = if scores { self.top1(layer) } else { (None, 0) };
         WordIdentity {
             tokens: self.members.len(),
-            words: self.counts.len(),
-            speakers: self.named.len(),
+            words: self.counts.iter().filter(|&&c| c > 0).count(),
+            speakers: (self.named.values())
+                .filter(|&&s| !self.speaker_groups[s].is_empty())
+                .count(),
             silhouette: scores.then(|| self.silhouette(layer)).flatten(),
             top1,
             top1_tokens,
         }
     }
 
-    fn silhouette(&self, layer: usize) -> Option<f64> {
-        let m = self.members.len();
-        let words = self.counts.len();
-        if words < 2 || words >= m {
-            return None;
+    /// The id of word `label`, a new one (or a freed one) when it has no token held.
+    fn word_id(&mut self, label: &str) -> usize {
+        if let Some(&w) = self.word_ids.get(label) {
+            return w;
         }
-        let p = &self.layers[layer].p;
-        let inv: Vec<f64> = self.counts.iter().map(|&c| 1.0 / c as f64).collect();
-        let mut total = 0.0;
-        for (i, &c) in self.word.iter().enumerate() {
-            let own = self.counts[c];
-            if own < 2 {
-                continue; // s(i) = 0 for a cluster of one, as scikit-learn
-            }
-            let row = &p[i];
-            let a = ((own - 1) as f64 - row.get(c).copied().unwrap_or(0.0)) / (own - 1) as f64;
-            // b = min over other words of 1 − (cosine sum)/count: the largest mean
-            // cosine; a word first heard after this token's row was made has sum 0.
-            let mut near = if row.len() < words - usize::from(c >= row.len()) {
-                0.0
-            } else {
-                f64::NEG_INFINITY
-            };
-            for (w, (&pw, &iw)) in row.iter().zip(&inv).enumerate() {
-                let v = pw * iw;
-                if w != c && v > near {
-                    near = v;
-                }
-            }
-            let b = 1.0 - near;
-            let denom = a.max(b);
-            if denom > 0.0 {
-                total += (b - a) / denom;
-            }
-        }
-        Some(total / m as f64)
+        let w = self.free_words.pop().unwrap_or_else(|| {
+            self.counts.push(0);
+            self.word_groups.push(Vec::new());
+            self.word_names.push(String::new());
+            self.layers.iter_mut().for_each(|s| s.word_sq.push(0.0));
+            self.counts.len() - 1
+        });
+        self.word_names[w] = label.to_string();
+        self.word_ids.insert(label.to_string(), w);
+        w
     }
 
-    /// Top-1 accuracy and the tokens it was measured on.
-    fn top1(&self, layer: usize) -> (Option<f64>, usize) {
-        let words = self.counts.len();
-        if words < 2 {
-            return (None, 0);
+    /// A speaker id with no group: a freed one, or a new one.
+    fn new_speaker(&mut self) -> usize {
+        self.free_speakers.pop().unwrap_or_else(|| {
+            self.speaker_groups.push(Vec::new());
+            self.speaker_groups.len() - 1
+        })
+    }
+
+    /// The id of the (word, speaker) group, a new one (or a freed one) when it has none.
+    fn group_id(&mut self, w: usize, s: usize) -> usize {
+        if let Some(&g) = self.group_ids.get(&(w, s)) {
+            return g;
         }
-        let sums = &self.layers[layer];
-        // Per word: 1/‖centroid sum‖, NaN where it has none (never the nearest). A
-        // token's own speaker's words are scored apart (their centroid leaves out the
-        // speaker's tokens), so their entries are NaN while it is scored.
-        let base: Vec<f64> = sums
-            .word_sq
-            .iter()
-            .map(|&n| if n > 0.0 { 1.0 / n.sqrt() } else { f64::NAN })
-            .collect();
-        let mut inv = base.clone();
-        let (mut right, mut scored) = (0, 0);
-        for i in 0..self.members.len() {
-            let c = self.word[i];
-            let groups = &self.speaker_groups[self.speaker[i]];
-            groups
-                .iter()
-                .for_each(|&g| inv[self.group_word[g]] = f64::NAN);
-            // Nearest word of another speaker's alone (the earliest on ties).
-            let row = &sums.p[i];
-            let mut best: Option<(usize, f64)> = None;
-            for (w, (&pw, &iw)) in row.iter().zip(&inv).enumerate() {
-                let v = pw * iw;
-                if best.is_none_or(|(_, b)| v > b) && !v.is_nan() {
-                    best = Some((w, v));
-                }
+        let g = self.free_groups.pop().unwrap_or_else(|| {
+            self.group_count.push(0);
+            self.group_word.push(0);
+            self.group_members.push(Vec::new());
+            self.scratch.push(0.0);
+            for sums in &mut self.layers {
+                sums.group_sq.push(0.0);
+                sums.group_cross.push(0.0);
             }
-            if let Some(w) = (row.len()..words).find(|&w| !inv[w].is_nan())
-                && best.is_none_or(|(_, b)| 0.0 > b)
-            {
-                best = Some((w, 0.0));
-            }
-            // Then the speaker's own words, with the speaker's tokens left out.
-            for &g in groups {
-                let w = self.group_word[g];
-                let others = self.counts[w] - self.group_count[g];
-                let norm_sq = sums.word_sq[w] - 2.0 * sums.group_cross[g] + sums.group_sq[g];
-                if others == 0 || norm_sq <= 0.0 {
-                    continue;
-                }
-                let at = |row: &[f64]| row.get(w).copied().unwrap_or(0.0);
-                let v = (at(&sums.p[i]) - at(&sums.q[i])) / norm_sq.sqrt();
-                if best.is_none_or(|(bw, b)| v > b || (v == b && w < bw)) {
-                    best = Some((w, v));
-                }
-            }
-            groups.iter().for_each(|&g| {
-                let w = self.group_word[g];
-                inv[w] = base[w];
-            });
-            // Scored when the token's word has a token by another speaker.
-            if self.counts[c] > self.group_count[self.group[i]] {
-                scored += 1;
-                if best.is_some_and(|(w, _)| w == c) {
-                    right += 1;
-                }
-            }
-        }
-        ((scored > 0).then(|| right as f64 / scored as f64), scored)
+            self.group_count.len() - 1
+        });
+        self.group_word[g] = w;
+        self.group_ids.insert((w, s), g);
+        self.word_groups[w].push(g);
+        self.speaker_groups[s].push(g);
+        g
     }
 }
 
