@@ -85,6 +85,18 @@ pub struct Summary {
     /// the words had from elsewhere (names, transcripts, prompts).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recognition: Option<Recognition>,
+    /// With a window (`--max-words`): the metrics are over the most recent words only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<Window>,
+}
+
+/// The probes' window over a run.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Window {
+    /// The most words the probes hold; the metrics are over the last this many.
+    pub max_words: usize,
+    /// Words that left the window (the oldest first).
+    pub evicted: usize,
 }
 
 /// The recogniser over a run.

@@ -162,3 +162,98 @@ fn file_name_labels_need_a_lexicon_word_and_audio_is_found_by_content() {
         ]
     );
 }
+
+/// `--max-words N`: the summary's metrics are over the last N words, with the window in
+/// the summary and in the table; equal to a run given only the files of those words. A
+/// window of 0 is refused by name.
+#[test]
+fn a_window_of_words_gives_the_metrics_of_the_most_recent_words() {
+    let Some(dir) = common::fsdd() else { return };
+    let files = digits(&dir);
+    let run = |files: &[PathBuf], extra: &[&str]| {
+        let mut cmd = groundprobe();
+        cmd.args([
+            "run",
+            "--json",
+            "--lexicon",
+            "digits",
+            "--encoders",
+            "whisper-tiny-en",
+        ])
+        .args(["--recognise", "off"])
+        .args(extra)
+        .args(files);
+        stdout_of(&mut cmd)
+    };
+    // The words of the last five files make the window.
+    let all = run(&files, &[]);
+    let tail: Vec<String> = files[files.len() - 5..]
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect();
+    let held = (all
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()))
+    .filter(|v| v["type"] == "word" && tail.iter().any(|f| v["file"] == f.as_str()))
+    .count();
+    let words = summary(&all)["words"].as_u64().unwrap() as usize;
+    assert!(held >= 4 && words > held, "{held} of {words} words");
+    let windowed = summary(&run(&files, &["--max-words", &held.to_string()]));
+    assert_eq!(windowed["words"], words);
+    assert_eq!(windowed["window"]["max_words"], held);
+    assert_eq!(windowed["window"]["evicted"], words - held);
+    let last = summary(&run(&files[files.len() - 5..], &[]));
+    assert!(last.get("window").is_none());
+    for (layer, m) in windowed["metrics"]["whisper-tiny-en"].as_object().unwrap() {
+        let want = &last["metrics"]["whisper-tiny-en"][layer];
+        assert_eq!(m["words"], held, "{layer}");
+        assert_eq!(
+            m["word_identity"]["tokens"],
+            want["word_identity"]["tokens"]
+        );
+        assert_eq!(
+            m["pairs"]["same_word"]["pairs"],
+            want["pairs"]["same_word"]["pairs"]
+        );
+        for (key, a, b) in [
+            ("cka", &m["cka"]["minilm_l6"], &want["cka"]["minilm_l6"]),
+            (
+                "identity",
+                &m["word_identity"]["silhouette"],
+                &want["word_identity"]["silhouette"],
+            ),
+        ] {
+            match (a.as_f64(), b.as_f64()) {
+                (Some(a), Some(b)) => assert!((a - b).abs() < 1e-6, "{layer} {key}: {a} vs {b}"),
+                (a, b) => assert_eq!(a, b, "{layer} {key}"),
+            }
+        }
+    }
+    let top = &windowed["metrics"]["whisper-tiny-en"]["layer4_ln"];
+    assert!(top["cka"]["minilm_l6"].is_f64(), "{top}");
+    let table = stdout_of(
+        groundprobe()
+            .args([
+                "run",
+                "--lexicon",
+                "digits",
+                "--encoders",
+                "whisper-tiny-en",
+            ])
+            .args(["--recognise", "off", "--max-words", &held.to_string()])
+            .args(&files),
+    );
+    let line = format!(
+        "metrics over the last {held} words (--max-words; {} left the window)",
+        words - held
+    );
+    assert!(table.contains(&line), "{table}");
+    let out = groundprobe()
+        .args(["run", "--max-words", "0"])
+        .args(&files[..1])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--max-words"), "{err}");
+}

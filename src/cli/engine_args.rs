@@ -141,6 +141,11 @@ pub struct EngineArgs {
     /// The label of a prompted word heard as another word.
     #[arg(long, value_enum, default_value_t = MismatchArg::Drop)]
     pub mismatch: MismatchArg,
+    /// Hold at most this many words in the probes: past it the oldest leave, memory and
+    /// the cost of a word stay flat, and the metrics are over the most recent N words
+    /// (exact for them). Default: every word stays.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_words: Option<u64>,
     /// Prompted mode's word list (set by `live`, not a flag here).
     #[arg(skip)]
     pub prompts: Vec<String>,
@@ -324,6 +329,9 @@ impl EngineArgs {
                 MismatchArg::Drop => Mismatch::Drop,
                 MismatchArg::Heard => Mismatch::Heard,
             },
+            max_words: self
+                .max_words
+                .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
         };
         let mut engine = Engine::new(Box::new(vad), encoders, config).map_err(with_flag)?;
         let wanted = match self.recognise {

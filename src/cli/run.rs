@@ -182,10 +182,12 @@ fn fronts(engine: &Engine, n: usize) -> anyhow::Result<Vec<Front>> {
         .collect()
 }
 
-/// Milliseconds of audio in the files, from their headers (unreadable ones count 0).
+/// Milliseconds of audio in the files, from their headers (unreadable ones and standard
+/// input count 0: reading stdin's header here would take its first bytes from the run).
 fn audio_ms(items: &[corpus::Item]) -> u64 {
     items
         .iter()
+        .filter(|i| i.path.as_os_str() != wav::STDIN)
         .filter_map(|i| wav::WavStream::open(&i.path).ok()?.info().seconds())
         .map(|s| (s * 1e3) as u64)
         .sum()

@@ -44,9 +44,7 @@ impl Engine {
         let prompted = src.labels == Labels::Prompted;
         let speaker = src.labels.speaker().map(str::to_owned);
         let (file, reference) = (src.name.clone(), src.reference);
-        let index = self.labels.len();
-        self.labels.push(label.clone());
-        self.speakers.push(speaker.clone());
+        let index = self.words.push(label.clone(), speaker.clone());
 
         let waited = waited_ms(seg.decided, seg.speech_end);
         self.stats.end_of_speech_ms.push(waited);
@@ -64,12 +62,18 @@ impl Engine {
             let t = Instant::now();
             let probe = match &mut self.probes[j] {
                 Some(p) => p,
-                slot => slot.insert(Probe::new(
-                    info.layers.clone(),
-                    vectors.layers.iter().map(Vec::len).collect(),
-                    self.config.lexicon.clone(),
-                    self.config.text_tables.clone(),
-                )?),
+                slot => {
+                    let probe = Probe::new(
+                        info.layers.clone(),
+                        vectors.layers.iter().map(Vec::len).collect(),
+                        self.config.lexicon.clone(),
+                        self.config.text_tables.clone(),
+                    )?;
+                    slot.insert(match self.config.max_words {
+                        Some(window) => probe.with_window(window)?,
+                        None => probe,
+                    })
+                }
             };
             let i = probe.push_spoken(label.as_deref(), speaker.as_deref(), &vectors.layers)?;
             let infos = probe
@@ -77,7 +81,7 @@ impl Engine {
                 .into_iter()
                 .map(|n| NeighbourInfo {
                     index: n.index,
-                    label: self.labels[n.index].clone(),
+                    label: self.words.label(n.index),
                     similarity: n.similarity,
                     relation: probe.relation(i, n.index),
                 })
@@ -142,7 +146,7 @@ impl Engine {
         let Labelled { label, prompt } =
             self.label_word(heard.as_ref().map(|(h, ms)| (h, *ms)), false);
         let file = self.current.as_ref().and_then(|c| c.name.clone());
-        let index = self.labels.len();
+        let index = self.words.len();
         let mut timings = BTreeMap::from([("vad".to_string(), vad_ms)]);
         if let Some((_, ms)) = &heard {
             timings.insert(stage::RECOGNISE.to_string(), *ms);
@@ -159,7 +163,7 @@ impl Engine {
                     .into_iter()
                     .map(|n| NeighbourInfo {
                         index: n.index,
-                        label: self.labels[n.index].clone(),
+                        label: self.words.label(n.index),
                         similarity: n.similarity,
                         relation: p.relation_to(label.as_deref(), n.index),
                     })

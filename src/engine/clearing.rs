@@ -31,10 +31,10 @@ impl Engine {
 
     /// Words `from..` with their vectors as the probes hold them.
     pub(super) fn words_from(&self, from: usize) -> Vec<ReferenceWord> {
-        (from..self.labels.len())
+        (from.max(self.words.first())..self.words.len())
             .map(|i| ReferenceWord {
-                label: self.labels[i].clone(),
-                speaker: self.speakers[i].clone(),
+                label: self.words.label(i),
+                speaker: self.words.speaker(i),
                 vectors: self
                     .probes
                     .iter()
@@ -53,8 +53,7 @@ impl Engine {
     /// Empties the probes and the word list, then takes `words` in order.
     pub(super) fn refill(&mut self, words: &[ReferenceWord]) {
         self.probes.iter_mut().flatten().for_each(Probe::clear);
-        self.labels.clear();
-        self.speakers.clear();
+        self.words.clear();
         for word in words {
             let (label, speaker) = (word.label.as_deref(), word.speaker.as_deref());
             for (probe, v) in self.probes.iter_mut().zip(&word.vectors) {
@@ -63,8 +62,7 @@ impl Engine {
                     let _ = p.push_spoken(label, speaker, &v.layers);
                 }
             }
-            self.labels.push(word.label.clone());
-            self.speakers.push(word.speaker.clone());
+            self.words.push(word.label.clone(), word.speaker.clone());
         }
     }
 }

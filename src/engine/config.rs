@@ -25,6 +25,9 @@ pub struct EngineConfig {
     pub prompts: Vec<String>,
     /// The label of a prompted word the recogniser heard as another word.
     pub mismatch: Mismatch,
+    /// The most words the probes hold (`--max-words`): past it the oldest leave, and the
+    /// metrics are those of the most recent words. `None`: every word stays.
+    pub max_words: Option<usize>,
 }
 
 impl Default for EngineConfig {
@@ -38,6 +41,7 @@ impl Default for EngineConfig {
             text_tables: Vec::new(),
             prompts: Vec::new(),
             mismatch: Mismatch::Drop,
+            max_words: None,
         }
     }
 }

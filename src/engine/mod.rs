@@ -19,6 +19,7 @@ pub mod history;
 pub mod listen;
 pub mod segment;
 pub mod vocabulary;
+mod words;
 
 use std::collections::BTreeMap;
 
@@ -27,8 +28,9 @@ use crate::event::{Event, LayerMetrics, MetricsEvent, RetractEvent, SourceInfo, 
 use crate::labels::{Labels, Prompts};
 use crate::model::{EncoderInfo, VoiceActivity, WordEncoder, WordVectors};
 use crate::probe::{Lexicon, Probe};
-use crate::summary::{EncoderSummary, Percentiles, Speculation, Summary};
+use crate::summary::{EncoderSummary, Percentiles, Speculation, Summary, Window};
 use crate::timing::StageTimes;
+use words::SessionWords;
 
 pub use config::{EngineConfig, Slicing};
 pub use front::{Front, Step};
@@ -86,10 +88,8 @@ pub struct Engine {
     infos: Vec<EncoderInfo>,
     /// One probe per encoder, made when its first word's vector widths are known.
     probes: Vec<Option<Probe>>,
-    /// Label of every word in the session, by index.
-    labels: Vec<Option<String>>,
-    /// Speaker of every word in the session, by index (for word identity).
-    speakers: Vec<Option<String>>,
+    /// Label and speaker (for word identity) of every word held, by index.
+    words: SessionWords,
     reference: Vec<ReferenceWord>,
     /// The last clear: every word it forgot, and how many words it kept (the reference).
     cleared: Option<(Vec<ReferenceWord>, usize)>,
@@ -122,8 +122,7 @@ impl Engine {
             probes: infos.iter().map(|_| None).collect(),
             front,
             infos,
-            labels: Vec::new(),
-            speakers: Vec::new(),
+            words: SessionWords::new(config.max_words),
             reference: Vec::new(),
             cleared: None,
             prompts: Prompts::new(config.prompts.clone()),
@@ -156,9 +155,9 @@ impl Engine {
         &self.stats
     }
 
-    /// Words so far (reference words included).
+    /// Words so far (reference words included), held in the probes or not.
     pub fn words(&self) -> usize {
-        self.labels.len()
+        self.words.len()
     }
 
     /// The probe of encoder `i` (`None` before its first word).
@@ -217,7 +216,7 @@ impl Engine {
     /// summary have them exact).
     pub fn metrics_event(&mut self) -> Event {
         Event::Metrics(Box::new(MetricsEvent {
-            words: self.labels.len(),
+            words: self.words.len(),
             tables: self
                 .config
                 .text_tables
@@ -377,6 +376,10 @@ impl Engine {
             recognition: stats
                 .heard
                 .summary(self.front.listener().map_or("", |l| l.context())),
+            window: self.config.max_words.map(|max_words| Window {
+                max_words,
+                evicted: self.words.first(),
+            }),
         }
     }
 }

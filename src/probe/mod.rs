@@ -42,6 +42,10 @@
 //!   computable yet is `None`.
 //! * [`Probe::push_spoken`]`(label, speaker, vectors)`: as `push`, with the speaker when
 //!   known (word identity's centroids then come from other speakers).
+//! * [`Probe::with_window`]`(n)`: hold only the `n` most recent words. Each push past
+//!   `n` takes the oldest out of the bank and of every running sum (one more O(n·d) pass
+//!   per layer), so memory and a word's cost stay flat and the metrics are exactly those
+//!   of the words held; indices stay arrival numbers ([`Probe::first`] is the oldest).
 //!
 //! # Method
 //!
@@ -62,7 +66,8 @@
 //! and O(n) bookkeeping per layer for the silhouettes (per-word per-cluster distance
 //! sums, and per-word cosine sums for word identity), the CKA Gram sums and the pair
 //! sums. [`Probe::metrics`] costs O(n·(categories + groups + words)) per layer. Memory:
-//! the vectors (f32) plus 8·n·(categories + groups + 2·words) bytes per layer.
+//! the vectors (f32) plus 8·n·(categories + groups + 2·words) bytes per layer, n the
+//! words held (all of them, or a window's).
 
 pub mod bank;
 pub mod cka;

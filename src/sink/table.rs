@@ -94,6 +94,14 @@ impl<W: Write> Table<W> {
         if s.dropped_samples > 0 {
             writeln!(self.out, "dropped samples: {}", s.dropped_samples)?;
         }
+        if let Some(w) = s.window {
+            writeln!(
+                self.out,
+                "metrics over the last {} words (--max-words; {} left the window)",
+                w.max_words.min(s.words),
+                w.evicted
+            )?;
+        }
         for (name, enc) in &s.encoders {
             let layers: Vec<&LayerMetrics> = enc
                 .layers

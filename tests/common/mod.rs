@@ -53,6 +53,11 @@ pub fn fsdd() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have {}",
+            dir.display()
+        );
         eprintln!(
             "SKIPPED: {} is absent (the shared data set sits beside the clone in CI)",
             dir.display()

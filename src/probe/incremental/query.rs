@@ -36,10 +36,12 @@ impl Probe {
         let sq = dot(vector, vector);
         let inv = if sq > 0.0 { 1.0 / sq.sqrt() } else { 0.0 };
         let bank = &self.bank;
-        let row: Vec<f64> = (bank.first()..bank.end())
+        // In a full window, the oldest word leaves when this one is pushed.
+        let from = bank.first() + usize::from(bank.window() == Some(bank.len()));
+        let row: Vec<f64> = (from..bank.end())
             .map(|j| dot(vector, bank.vector(layer, j)) * inv * bank.inv_norm(layer, j))
             .collect();
-        top_k(&row, bank.first(), usize::MAX, k, |_| true)
+        top_k(&row, from, usize::MAX, k, |_| true)
     }
 
     fn relation_of(&self, a: &Token, b: &Token) -> Relation {
