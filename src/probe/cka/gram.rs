@@ -155,7 +155,7 @@ impl GramStats {
 
 /// CKA from the cross statistics (A = XXᵀ, B = YYᵀ) and the self statistics of each side
 /// (`xx`: A with A, `yy`: B with B), all over the same rows; `None` when undefined (as in
-/// [`linear_cka`]).
+/// [`linear_cka`](super::linear_cka)).
 pub fn cka_from_stats(
     xy: &GramStats,
     xx: &GramStats,
