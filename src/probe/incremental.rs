@@ -164,18 +164,9 @@ impl Probe {
                 .collect();
         }
 
-        // One pass over the bank per layer: raw dot products and cosines.
+        self.fill_rows(i, first..i);
         for l in 0..self.layer_names.len() {
             let q = self.bank.vector(l, i);
-            let qi = self.bank.inv_norm(l, i);
-            let (dots, cosines) = (&mut self.dots[l], &mut self.cosines[l]);
-            dots.clear();
-            cosines.clear();
-            for j in first..i {
-                let d = dot(q, self.bank.vector(l, j));
-                dots.push(d);
-                cosines.push(d * qi * self.bank.inv_norm(l, j));
-            }
             self.dot_first[l].push_back(dot(q, &self.shift[l].0));
         }
 
@@ -197,6 +188,23 @@ impl Probe {
         }
         self.tokens.push_back(Token { label, entry });
         Ok(i)
+    }
+
+    /// One pass over the bank per layer: word `i`'s raw dot products and cosines with the
+    /// words `with`, into the scratch rows `dots` and `cosines`.
+    fn fill_rows(&mut self, i: usize, with: std::ops::Range<usize>) {
+        for l in 0..self.layer_names.len() {
+            let q = self.bank.vector(l, i);
+            let qi = self.bank.inv_norm(l, i);
+            let (dots, cosines) = (&mut self.dots[l], &mut self.cosines[l]);
+            dots.clear();
+            cosines.clear();
+            for j in with.clone() {
+                let d = dot(q, self.bank.vector(l, j));
+                dots.push(d);
+                cosines.push(d * qi * self.bank.inv_norm(l, j));
+            }
+        }
     }
 
     /// Word `i`'s cosine with itself per layer: 1, or 0 for a zero vector.

@@ -3,7 +3,7 @@
 
 use super::Probe;
 use crate::error::{Error, Result};
-use crate::probe::bank::{Bank, dot};
+use crate::probe::bank::Bank;
 
 impl Probe {
     /// This probe, holding at most the `window` most recent words (at least 1): each push
@@ -52,18 +52,7 @@ impl Probe {
             return;
         };
         let o = self.bank.first();
-        for l in 0..self.layer_names.len() {
-            let q = self.bank.vector(l, o);
-            let qi = self.bank.inv_norm(l, o);
-            let (dots, cosines) = (&mut self.dots[l], &mut self.cosines[l]);
-            dots.clear();
-            cosines.clear();
-            for j in o..self.bank.end() {
-                let d = dot(q, self.bank.vector(l, j));
-                dots.push(d);
-                cosines.push(d * qi * self.bank.inv_norm(l, j));
-            }
-        }
+        self.fill_rows(o, o..self.bank.end());
         if let Some(e) = token.entry.map(|e| &self.lexicon.entries()[e]) {
             if e.semantic.is_some() {
                 self.semantic.evict(o, &self.cosines, o);
