@@ -4,7 +4,8 @@
 //! (`.wav`, `.wave`, any case). A word's label comes from the first of these that applies
 //! ([`LABEL_RULES`]):
 //! 1. a transcript beside the file (`name.txt`: one word per whitespace-separated token,
-//!    in spoken order);
+//!    in spoken order), aligned to the words found by what the recogniser heard (or, with
+//!    it off, given by position, the summary naming every transcript whose count differs);
 //! 2. the file name `<label>_….wav`, when `<label>` is a word of the lexicon (or always,
 //!    with [`NameLabels::Always`]) — so `session_01.wav` is not labelled "session";
 //! 3. the name of the folder holding the file, when that folder was found by recursion.
@@ -27,7 +28,10 @@ use crate::source::{ClipSource, Pace};
 /// The labelling rules in the order they apply, for `run --help` and messages.
 pub const LABEL_RULES: &str = "\
 Labels, by the first rule that applies:
-  1. a transcript beside the file: NAME.txt, one word per token, in spoken order;
+  1. a transcript beside the file: NAME.txt, one word per token, in spoken order,
+     aligned to the words found by what was heard (the recogniser is on for it; with
+     --recognise off the n-th word takes the n-th token, and a count that differs from
+     the words found is reported);
   2. the file name <label>_….wav, when <label> is a word of the lexicon
      (any prefix with --label-from-name);
   3. the name of the folder holding the file, for files found inside a folder argument.

@@ -1,5 +1,6 @@
 //! Where the labels of a source's words come from: nothing, one label for every word (a
-//! one-word file), a transcript (the n-th word gets the n-th label), the session's
+//! one-word file), a transcript (aligned to the words by what was heard when the
+//! recogniser runs, `engine::align`; else the n-th word gets the n-th label), the session's
 //! prompt list (the word the screen asked for), or what the recogniser heard — and, when
 //! known, who speaks them.
 
@@ -70,34 +71,6 @@ impl Labels {
         }
     }
 
-    /// The next label for a word heard as `is` (true for the labels it was heard as). A
-    /// transcript gives the first of its next [`ALIGN_WINDOW`] labels the word was heard
-    /// as, dropping the ones before it (missed words), or nothing — taking nothing — when
-    /// it was heard as none of them (a split word, a noise, or misheard): one lost label,
-    /// never a shift of every later one. Other rules give [`Labels::take_next`].
-    pub fn take_heard(&mut self, is: impl Fn(&str) -> bool) -> Aligned {
-        match self {
-            Labels::Sequence(q) => match q.iter().take(ALIGN_WINDOW).position(|l| is(l)) {
-                Some(k) => {
-                    q.drain(..k);
-                    Aligned {
-                        label: q.pop_front(),
-                        dropped: k,
-                    }
-                }
-                None => Aligned {
-                    label: None,
-                    dropped: 0,
-                },
-            },
-            Labels::Spoken { labels, .. } => labels.take_heard(is),
-            other => Aligned {
-                label: other.take_next(),
-                dropped: 0,
-            },
-        }
-    }
-
     /// Transcript labels not taken yet (0 for other rules).
     pub fn remaining(&self) -> usize {
         match self {
@@ -135,18 +108,6 @@ impl Labels {
             Labels::Spoken { labels, .. } => labels.take_next(),
         }
     }
-}
-
-/// Transcript labels a heard word is matched against, from the next one on.
-pub const ALIGN_WINDOW: usize = 4;
-
-/// A heard word aligned to a transcript.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Aligned {
-    /// Its label: the transcript word it was heard as.
-    pub label: Option<String>,
-    /// Transcript words skipped to reach it (no word of the audio was heard as them).
-    pub dropped: usize,
 }
 
 /// The session's prompt list, cycled: the word the screen shows next is the label the

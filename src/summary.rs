@@ -85,9 +85,33 @@ pub struct Summary {
     /// the words had from elsewhere (names, transcripts, prompts).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recognition: Option<Recognition>,
+    /// Transcripts whose labels were given by position (the recogniser off), and those
+    /// whose word count differs from the words found: their later labels may be shifted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels_by_position: Option<PositionalLabels>,
     /// With a window (`--max-words`): the metrics are over the most recent words only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<Window>,
+}
+
+/// Transcripts labelled by position: the n-th word took the n-th word of its transcript.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct PositionalLabels {
+    /// Sources with a transcript.
+    pub sources: usize,
+    /// Those whose transcript and words found differ in count.
+    pub uneven: Vec<Uneven>,
+}
+
+/// A transcript whose word count differs from the words found in its audio.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Uneven {
+    /// The source's name.
+    pub source: String,
+    /// Words in its transcript.
+    pub transcript_words: usize,
+    /// Words found in its audio.
+    pub words_found: usize,
 }
 
 /// The probes' window over a run.

@@ -1,5 +1,6 @@
 //! `groundprobe demo --headless --fast` end to end: the built binary plays the bundled
-//! clips through the ring and must find exactly the transcript's words in every clip.
+//! clips through the ring and must find exactly the transcript's words in every clip
+//! (labels by position, `--recognise off`: the n-th word found takes the n-th word).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -29,7 +30,14 @@ fn the_headless_demo_finds_every_transcript_word() {
     assert!(want.len() >= 3, "demo clips missing: {want:?}");
 
     let out = Command::new(env!("CARGO_BIN_EXE_groundprobe"))
-        .args(["demo", "--headless", "--fast", "--models"])
+        .args([
+            "demo",
+            "--headless",
+            "--fast",
+            "--recognise",
+            "off",
+            "--models",
+        ])
         .arg(&models)
         .output()
         .expect("runs the binary");
@@ -45,6 +53,9 @@ fn the_headless_demo_finds_every_transcript_word() {
         .collect();
     let (summary, words) = lines.split_last().expect("some output");
     assert_eq!(summary["type"], "summary");
+    let by_position = &summary["labels_by_position"];
+    assert_eq!(by_position["sources"].as_u64(), Some(want.len() as u64));
+    assert_eq!(by_position["uneven"], serde_json::json!([]), "{summary}");
 
     let mut found: BTreeMap<String, Vec<(String, f64, f64)>> = BTreeMap::new();
     for w in words {

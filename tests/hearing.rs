@@ -191,37 +191,63 @@ fn a_transcript_missing_a_word_costs_one_label_not_every_later_one() {
     let sequence = |t: &[String]| Labels::Sequence(t.iter().cloned().collect::<VecDeque<_>>());
     let mut engine = hearing_engine(EngineConfig::default());
     let full = common::words_of(&mut engine, &clip, sequence(&transcript));
+    // The clip says its transcript, one word each: word i is transcript word i.
+    assert_eq!(
+        full.len(),
+        transcript.len(),
+        "words found in {}",
+        clip.path.display()
+    );
+    let wrong = |words: &[WordEvent]| {
+        (words.iter().zip(&transcript))
+            .filter(|(w, t)| w.label.as_ref().is_some_and(|l| l != *t))
+            .count()
+    };
+    let labelled = |words: &[WordEvent]| words.iter().filter(|w| w.label.is_some()).count();
     let mut short = transcript.clone();
     let missing = short.remove(2);
     let mut engine = hearing_engine(EngineConfig::default());
     let cut = common::words_of(&mut engine, &clip, sequence(&short));
-    assert_eq!(full.len(), cut.len());
-    let agree = full
-        .iter()
-        .zip(&cut)
-        .filter(|(a, b)| a.label.is_some() && a.label == b.label)
-        .count();
-    let labelled = full.iter().filter(|w| w.label.is_some()).count();
-    eprintln!(
-        "{labelled} of {} words aligned; without `{missing}`, {agree} keep their label",
-        full.len()
-    );
-    // Measured 4 of 12 (5 without the transcript read first; joe is a held-out voice).
-    assert!(labelled * 3 >= full.len(), "{labelled}/{}", full.len());
-    assert!(agree + 1 >= labelled, "{agree} of {labelled}");
-    let t = engine.summary(0.0, Vec::new()).recognition.unwrap();
-    let t = t.transcript.expect("alignment counts");
-    assert_eq!(t.aligned, cut.iter().filter(|w| w.label.is_some()).count());
-    assert_eq!(t.aligned + t.unaligned, cut.len());
-    // Positional labels (no recogniser) shift after the missing word.
     let mut plain = common::engine(&["whisper-tiny-en"], EngineConfig::default());
     let shifted = common::words_of(&mut plain, &clip, sequence(&short));
-    let same = full
-        .iter()
-        .zip(&shifted)
-        .filter(|(a, b)| a.label.is_some() && a.label == b.label)
-        .count();
-    assert!(same <= agree, "positional {same} vs aligned {agree}");
+    eprintln!(
+        "aligned: {} of {} labelled, {} wrong; without `{missing}`: {} labelled, {} wrong; \
+         by position: {} wrong",
+        labelled(&full),
+        full.len(),
+        wrong(&full),
+        labelled(&cut),
+        wrong(&cut),
+        wrong(&shifted)
+    );
+    // Measured on joe (a held-out voice): 8 of 12 labelled, none wrong; without a word,
+    // 6 labelled, 1 wrong; by position, 9 wrong.
+    assert!(labelled(&full) * 2 >= full.len(), "{}", labelled(&full));
+    assert_eq!(wrong(&full), 0);
+    assert!(
+        wrong(&cut) <= 1,
+        "a missing word costs at most one wrong label"
+    );
+    assert!(
+        labelled(&cut) + 2 >= labelled(&full),
+        "and at most two labels"
+    );
+    assert!(
+        wrong(&shifted) >= transcript.len() - 4,
+        "by position every later label shifts"
+    );
+    let t = engine.summary(0.0, Vec::new()).recognition.unwrap();
+    let t = t.transcript.expect("alignment counts");
+    assert_eq!(t.aligned + t.misheard, labelled(&cut));
+    assert_eq!(t.aligned + t.misheard + t.unaligned, cut.len());
+    assert_eq!(t.dropped + t.left + labelled(&cut), short.len(), "{t:?}");
+    // By position, the uneven count is reported.
+    let p = plain.summary(0.0, Vec::new()).labels_by_position.unwrap();
+    assert_eq!((p.sources, p.uneven.len()), (1, 1));
+    assert_eq!(
+        (p.uneven[0].transcript_words, p.uneven[0].words_found),
+        (11, 12)
+    );
 }
 
 #[test]

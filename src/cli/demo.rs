@@ -43,7 +43,8 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn headless(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCode> {
-    let mut engine = args.engine.build(false)?;
+    // The clips' transcripts are aligned by what was heard (see `run`).
+    let mut engine = args.engine.clone().hearing().build(false)?;
     let mut sink = JsonLines::new(std::io::stdout().lock());
     let signals = Signals::install()?;
     let control = Control::new(signals.stop.clone());
@@ -60,6 +61,7 @@ fn headless(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCode>
     }
     driver.finish(started.elapsed().as_secs_f64(), Vec::new())?;
     std::io::stdout().flush().ok();
+    super::run::uneven_warning(&engine.stats().positional);
     Ok(signals.exit_code().unwrap_or(ExitCode::SUCCESS))
 }
 

@@ -256,7 +256,6 @@ impl EngineArgs {
 
     /// The same, hearing words unless `--recognise off` (live, demo) — when the encoder
     /// the recogniser reads is loaded (`--recognise on` insists).
-    #[cfg(any(feature = "ui", feature = "mic"))]
     pub fn hearing(mut self) -> Self {
         self.hear_by_default = true;
         self

@@ -13,6 +13,7 @@ use groundprobe::driver::{Control, Driver};
 use groundprobe::engine::{Engine, Front};
 use groundprobe::sink::{JsonLines, Sink, Table};
 use groundprobe::source::FileSource;
+use groundprobe::summary::PositionalLabels;
 
 use super::EngineArgs;
 use super::engine_args::Switch;
@@ -83,6 +84,13 @@ pub struct RunArgs {
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let expanded = corpus::expand(&args.paths);
     let mut engine_args = args.engine.clone();
+    // Transcripts are aligned by what was heard: the recogniser is on for them by default.
+    let transcribed = |i: &corpus::Item| i.path.with_extension("txt").is_file();
+    engine_args.hear_by_default = match args.labels {
+        LabelsArg::Transcript => true,
+        LabelsArg::Auto => expanded.items.iter().any(transcribed),
+        _ => false,
+    };
     if args.labels == LabelsArg::Heard {
         anyhow::ensure!(
             engine_args.recognise != Some(Switch::Off),
@@ -140,6 +148,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let n_failed = failed.len();
     driver.finish(started.elapsed().as_secs_f64(), failed)?;
     std::io::stdout().flush().ok();
+    uneven_warning(&engine.stats().positional);
     if let Some(code) = signals.exit_code() {
         eprintln!("groundprobe: interrupted; the summary covers what was processed");
         Ok(code)
@@ -191,6 +200,18 @@ fn audio_ms(items: &[corpus::Item]) -> u64 {
         .filter_map(|i| wav::WavStream::open(&i.path).ok()?.info().seconds())
         .map(|s| (s * 1e3) as u64)
         .sum()
+}
+
+/// Says which transcripts, labelled by position, differ in count from the words found.
+pub(super) fn uneven_warning(positional: &PositionalLabels) {
+    for u in &positional.uneven {
+        eprintln!(
+            "groundprobe: {}: its transcript has {} words but {} were found; labels were given \
+             by position, so later ones may be shifted (the recogniser aligns them by what was \
+             heard: drop --recognise off)",
+            u.source, u.transcript_words, u.words_found
+        );
+    }
 }
 
 /// Says once when file-name prefixes were not taken as labels, and how to take them.

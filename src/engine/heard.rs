@@ -105,14 +105,19 @@ fn heard_as(h: &Hearing, label: &str) -> bool {
         || normalise(&h.text).split(' ').any(|w| w == want)
 }
 
-/// How a source's transcript lined up with what was heard.
+/// How the transcripts lined up with the words found: a forward pass over each
+/// transcript place, by what was heard (`engine/align.rs`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Alignment {
-    /// Words that took a transcript label (heard as it).
+    /// Words that took a transcript label and were heard as it.
     pub aligned: usize,
-    /// Words heard as no transcript word within reach: no label (split words, noises).
+    /// Words that took a transcript label at a confident position although heard as
+    /// another word (the transcript is the truth; the recogniser misheard).
+    pub misheard: usize,
+    /// Words no position was likely enough for: no label (split words, noises, a lost
+    /// place).
     pub unaligned: usize,
-    /// Transcript words skipped: no word of the audio was heard as them (missed).
+    /// Transcript words no word took before the place the words reached (missed).
     pub dropped: usize,
     /// Transcript words left when their source ended.
     pub left: usize,
@@ -143,13 +148,19 @@ impl Engine {
         Ok(())
     }
 
-    /// Counts the transcript words of the current source no word took (its end).
+    /// Counts the current source's transcript at its end: the words no word took (aligned)
+    /// or whether its count matched the words found (by position).
     pub(super) fn close_transcript(&mut self) {
-        if let Some(c) = &self.current
-            && c.labels.is_transcript()
-            && self.recognising()
-        {
-            self.stats.heard.transcript.left += c.labels.remaining();
+        let Some(c) = self.current.as_ref().filter(|c| c.labels.is_transcript()) else {
+            return;
+        };
+        if self.recognising() {
+            let (dropped, left) = c.transcript.unused(&c.labels);
+            let t = &mut self.stats.heard.transcript;
+            t.dropped += dropped;
+            t.left += left;
+        } else {
+            (c.transcript).close_positional(c.name.as_deref(), &mut self.stats.positional);
         }
     }
 
@@ -175,20 +186,22 @@ impl Engine {
             (p.clone(), p, None)
         } else if src.labels.is_heard() {
             (None, None, None)
-        } else if let Some(h) = hearing.filter(|_| src.labels.is_transcript()) {
-            let is = |l: &str| heard_as(h, l);
-            let found = if take {
-                src.labels.take_heard(is)
-            } else {
-                src.labels.clone().take_heard(is)
-            };
+        } else if src.labels.is_transcript() && self.front.listener().is_some() {
+            let is = |l: &str| hearing.is_some_and(|h| heard_as(h, l));
+            let found = src.transcript.align(&src.labels, is, take);
             if take {
                 let t = &mut self.stats.heard.transcript;
-                t.aligned += usize::from(found.label.is_some());
+                t.aligned += usize::from(found.heard_as_it);
+                t.misheard += usize::from(found.label.is_some() && !found.heard_as_it);
                 t.unaligned += usize::from(found.label.is_none());
-                t.dropped += found.dropped;
             }
             (None, None, Some(found.label))
+        } else if src.labels.is_transcript() {
+            (
+                src.transcript.by_position(&mut src.labels, take),
+                None,
+                None,
+            )
         } else if take {
             (src.labels.take_next(), None, None)
         } else {

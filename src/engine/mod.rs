@@ -9,6 +9,7 @@
 //! on a word), `clearing` (clear and undo) and `assemble` (the probe update and the
 //! events of a word).
 
+mod align;
 mod assemble;
 mod clearing;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod heard;
 pub mod history;
 pub mod listen;
 pub mod segment;
+mod transcript;
 pub mod vocabulary;
 mod words;
 
@@ -59,6 +61,8 @@ pub struct Stats {
     pub retracted: usize,
     /// What the recogniser heard in the final words.
     pub heard: heard::HeardTally,
+    /// Transcripts labelled by position (the recogniser off).
+    pub positional: crate::summary::PositionalLabels,
 }
 
 /// A word with its vectors, kept so that a clear can restore the reference bank, and an
@@ -76,6 +80,8 @@ struct Current {
     /// File or device name (`None` when unnamed).
     name: Option<String>,
     labels: Labels,
+    /// Where its words are in its transcript.
+    transcript: transcript::Place,
     /// Its words belong to the reference bank.
     reference: bool,
 }
@@ -248,6 +254,7 @@ impl Engine {
         let prompted = labels == Labels::Prompted && !self.prompts.is_empty();
         self.current = Some(Current {
             name,
+            transcript: transcript::Place::new(&labels),
             labels,
             reference: info.reference,
         });
@@ -376,6 +383,7 @@ impl Engine {
             recognition: stats
                 .heard
                 .summary(self.front.listener().map_or("", |l| l.context())),
+            labels_by_position: (stats.positional.sources > 0).then(|| stats.positional.clone()),
             window: self.config.max_words.map(|max_words| Window {
                 max_words,
                 evicted: self.words.first(),

@@ -102,6 +102,41 @@ impl<W: Write> Table<W> {
                 w.evicted
             )?;
         }
+        if let Some(t) = s.recognition.as_ref().and_then(|r| r.transcript) {
+            writeln!(
+                self.out,
+                "transcripts aligned by what was heard: {} of {} words labelled ({} heard as \
+                 their word, {} misheard); {} transcript words given to no word",
+                t.aligned + t.misheard,
+                t.aligned + t.misheard + t.unaligned,
+                t.aligned,
+                t.misheard,
+                t.dropped + t.left
+            )?;
+        }
+        if let Some(p) = s
+            .labels_by_position
+            .as_ref()
+            .filter(|p| !p.uneven.is_empty())
+        {
+            let named: Vec<String> = (p.uneven.iter().take(3))
+                .map(|u| {
+                    format!(
+                        "{} ({} vs {} found)",
+                        u.source, u.transcript_words, u.words_found
+                    )
+                })
+                .collect();
+            writeln!(
+                self.out,
+                "labels by position: {} of {} transcripts differ in count from the words found \
+                 (later labels may be shifted): {}{}",
+                p.uneven.len(),
+                p.sources,
+                named.join(", "),
+                if p.uneven.len() > 3 { ", …" } else { "" }
+            )?;
+        }
         for (name, enc) in &s.encoders {
             let layers: Vec<&LayerMetrics> = enc
                 .layers
