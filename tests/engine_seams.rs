@@ -125,6 +125,7 @@ fn the_prompt_shown_while_paused_is_the_label_the_next_word_gets() {
         prompts,
         groups: WordGroups::new(),
         neighbours_shown: 3,
+        max_words: None,
     });
     app.paused = true;
     for event in sink.events {

@@ -2,8 +2,9 @@
 //! and the grounded head on the engine thread (the demo's own path), every message
 //! recorded as it arrives — word events and the real `Event::Metrics` after each — and
 //! then played into the screen, which must show what the engine found. Also: the
-//! neighbours the screen computes at a chosen layer are the engine's, and an undone clear
-//! leaves the engine as if there had been no clear.
+//! neighbours the screen computes at a chosen layer are the engine's, an undone clear
+//! leaves the engine as if there had been no clear, and with a window (`--max-words`) the
+//! screen holds exactly the engine's words through clears and undos.
 
 #![cfg(feature = "ui")]
 
@@ -27,6 +28,11 @@ const UNGROUNDED: &str = "whisper-tiny-en";
 const GROUNDED: &str = "whisper-grounded";
 
 fn engine() -> Engine {
+    engine_with(None)
+}
+
+/// The demo's engine, holding at most `max_words` words (`--max-words`).
+fn engine_with(max_words: Option<usize>) -> Engine {
     let tables = ["minilm_l6", "clip"]
         .map(|name| {
             let npy = common::models().join("text").join(format!("{name}.npy"));
@@ -36,6 +42,7 @@ fn engine() -> Engine {
     let config = EngineConfig {
         keep_vectors: true,
         text_tables: tables,
+        max_words,
         ..EngineConfig::default()
     };
     common::engine(&[UNGROUNDED, "grounded/whisper-grounded"], config)
@@ -64,6 +71,7 @@ fn setup_for(engine: &Engine, engine_layers: bool) -> Setup {
         prompts: Vec::new(),
         groups: WordGroups::from_lexicon(&Lexicon::paper()),
         neighbours_shown: 5,
+        max_words: engine.config().max_words,
     }
 }
 
@@ -278,4 +286,72 @@ fn an_undone_clear_leaves_the_engine_as_if_there_had_been_none() {
         (Event::Metrics(x), Event::Metrics(y)) => assert_eq!(x.words, y.words),
         _ => panic!("metrics events"),
     }
+}
+
+#[test]
+fn a_windowed_screen_holds_the_engines_words_through_clear_and_undo() {
+    const WINDOW: usize = 8;
+    let mut engine = engine_with(Some(WINDOW));
+    // One screen shows the engine's lists; the other computes its own from the vectors
+    // of the words it holds, which must then be the engine's.
+    let mut app = App::new(setup_for(&engine, true));
+    let mut own = App::new(setup_for(&engine, false));
+    own.layers = engine
+        .encoders()
+        .iter()
+        .map(|e| e.neighbour_layer)
+        .collect();
+    let mut clips = clips().into_iter();
+    let mut play = |engine: &mut Engine, app: &mut App, own: &mut App, step: &str| {
+        let mut sink = Memory::new();
+        let mut clip = clips.next().expect("a demo clip per step");
+        Driver::new(engine, &mut sink, &Control::default())
+            .play(&mut clip)
+            .expect("play");
+        let last = sink.words().last().map(|w| (*w).clone()).expect("words");
+        for e in sink.events {
+            app.apply_event(e.clone());
+            own.apply_event(e);
+        }
+        let first = engine.probe(0).expect("a probe").first();
+        let held: Vec<usize> = app.words.iter().map(|w| w.index).collect();
+        assert_eq!(held, (first..engine.words()).collect::<Vec<_>>(), "{step}");
+        assert_eq!(held.len(), WINDOW, "{step}");
+        for (enc, list) in &last.neighbours {
+            for n in list {
+                let w = app.words.iter().find(|w| w.index == n.index);
+                let w = w.unwrap_or_else(|| panic!("{step}: {enc} neighbour #{} held", n.index));
+                assert_eq!(w.label, n.label, "{step}: {enc} #{}", n.index);
+            }
+            let ours = &own.nearest[enc];
+            let theirs: Vec<_> = list.iter().map(|n| (n.index, n.label.clone())).collect();
+            let ours: Vec<_> = ours.iter().map(|n| (n.index, n.label.clone())).collect();
+            assert_eq!(ours, theirs, "{step}: {enc} lists computed on screen");
+        }
+    };
+    play(
+        &mut engine,
+        &mut app,
+        &mut own,
+        "12 words, 4 left the window",
+    );
+    assert_eq!(app.words_said(), 12);
+    let screen = draw(&app, 100, 30);
+    assert!(
+        line_with(&screen, " words ").contains(" words 12 (last 8) "),
+        "{screen}"
+    );
+    engine.clear();
+    app.clear();
+    own.clear();
+    assert!(app.words.is_empty() && own.words.is_empty());
+    play(&mut engine, &mut app, &mut own, "after a clear");
+    assert!(engine.undo_clear() && app.undo_clear() && own.undo_clear());
+    assert_eq!(app.words.len(), WINDOW, "undone: the window again");
+    play(
+        &mut engine,
+        &mut app,
+        &mut own,
+        "words after the undo, renumbered",
+    );
 }

@@ -30,6 +30,7 @@ fn app() -> App {
         prompts: Vec::new(),
         groups: WordGroups::new(),
         neighbours_shown: 5,
+        max_words: None,
     })
 }
 

@@ -261,6 +261,7 @@ fn the_legend_names_every_group_and_category_on_the_map_in_full() {
         prompts: Vec::new(),
         groups: groups.clone(),
         neighbours_shown: 5,
+        max_words: None,
     });
     // A word of every phonetic group and every semantic category.
     let mut words: Vec<&str> = Vec::new();

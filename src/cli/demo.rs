@@ -119,7 +119,7 @@ fn interactive(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCo
     result?;
     eprintln!(
         "groundprobe demo: {} words",
-        app.session_words().count() + app.backlog.len()
+        app.words_said() + app.backlog.len()
     );
     Ok(ExitCode::SUCCESS)
 }

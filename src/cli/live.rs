@@ -362,7 +362,7 @@ mod imp {
         }
         eprintln!(
             "groundprobe live: {} words",
-            app.session_words().count() + app.backlog.len()
+            app.words_said() + app.backlog.len()
         );
         Ok(ExitCode::SUCCESS)
     }

@@ -21,5 +21,6 @@ pub fn setup(engine: &Engine, title: String, mode: Mode, neighbours_shown: usize
         prompts: Vec::new(),
         groups: WordGroups::from_lexicon(engine.lexicon()),
         neighbours_shown,
+        max_words: engine.config().max_words,
     }
 }

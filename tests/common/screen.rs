@@ -63,6 +63,7 @@ pub fn setup(mode: Mode) -> Setup {
         prompts: vec!["piano".into(), "chin".into(), "bus".into()],
         groups: groups(),
         neighbours_shown: 5,
+        max_words: None,
     }
 }
 

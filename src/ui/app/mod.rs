@@ -1,13 +1,15 @@
 //! The UI's state: everything the screen shows, updated from engine messages and keys.
 //! Nothing here draws; [`crate::ui::render::ui`] reads an [`App`] and draws it. Views are
 //! in [`views`], key handling in `keys`, the map's projection in `map`, the neighbours
-//! at the chosen layer in `nearest`, clear / undo / replay in `session`.
+//! at the chosen layer in `nearest`, clear / undo / replay in `session`, the window of
+//! words (`--max-words`) in `window`.
 
 mod keys;
 mod map;
 mod nearest;
 mod session;
 pub mod views;
+mod window;
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -44,8 +46,15 @@ pub struct App {
     pub prompt_next: usize,
     /// Neighbours listed per encoder.
     pub neighbours_shown: usize,
-    /// Words, oldest first (reference words included).
+    /// Words, oldest first (reference words included): with a window, only the words
+    /// the engine holds.
     pub words: Vec<WordView>,
+    /// The most words the engine's probes hold (`--max-words`; `None`: every word).
+    pub window: Option<usize>,
+    /// Every reference word, as the engine keeps them to refill its probes on a clear.
+    reference_bank: Vec<WordView>,
+    /// Words that left the window since the last clear or undo.
+    left_window: usize,
     /// Latest meter reading.
     pub meter: Meter,
     /// Recent speech probabilities (newest last), for the VAD trace.
@@ -107,6 +116,9 @@ impl App {
             prompt_next: 0,
             neighbours_shown: setup.neighbours_shown.max(1),
             words: Vec::new(),
+            window: setup.max_words,
+            reference_bank: Vec::new(),
+            left_window: 0,
             meter: Meter::default(),
             vad_trace: VecDeque::new(),
             dropped: 0,
@@ -304,7 +316,7 @@ impl App {
                 q.pop_front();
             }
         }
-        self.words.push(WordView {
+        let view = WordView {
             index: w.index,
             label: w.label,
             file: w.file,
@@ -321,7 +333,17 @@ impl App {
             },
             heard: w.heard,
             prompt: w.prompt,
-        });
+        };
+        if view.standing == Standing::Final {
+            if view.reference {
+                self.reference_bank.push(view.clone());
+            }
+            let newest = view.index;
+            self.words.push(view);
+            self.trim_to_window(newest);
+        } else {
+            self.words.push(view);
+        }
     }
 
     /// Recent latency of a stage: (last, p50, p95) in ms.

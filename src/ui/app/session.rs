@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use super::window::renumber;
 use super::{App, LATENCY_WINDOW, Meter, MetricsSnapshot, WordView};
 
 /// What a clear took off the screen, kept for an undo.
@@ -19,18 +20,22 @@ pub(super) struct Cleared {
 }
 
 impl App {
-    /// Forgets every session word on screen; reference words stay, as in the engine.
-    /// Words waiting behind a pause are forgotten with them (the engine has them). The
-    /// last clear can be undone ([`App::undo_clear`]).
+    /// Forgets every session word on screen; the reference bank comes back whole (words
+    /// of it that had left the window too), numbered from 0, as in the engine. Words
+    /// waiting behind a pause are forgotten with them (the engine has them). The last
+    /// clear can be undone ([`App::undo_clear`]).
     pub fn clear(&mut self) {
         for w in std::mem::take(&mut self.backlog) {
             self.add_word(*w);
         }
         let words = std::mem::take(&mut self.words);
-        self.words = words.iter().filter(|w| w.reference).cloned().collect();
+        let bank = &self.reference_bank;
+        let at = |old: usize| bank.iter().position(|w| w.index == old);
+        self.reference_bank = renumber(bank.clone(), |_, old| at(old));
+        self.hold(self.reference_bank.clone());
         self.cleared = Some(Cleared {
             words,
-            kept: self.words.len(),
+            kept: self.reference_bank.len(),
             metrics: self.metrics.take(),
             latency: std::mem::take(&mut self.latency),
         });
@@ -44,25 +49,30 @@ impl App {
     }
 
     /// Brings back the words the last clear took, followed by the words said since,
-    /// numbered on from them as the engine numbers them. False when there is nothing to
-    /// undo.
+    /// numbered from 0 as the engine renumbers them. False when there is nothing to undo.
     pub fn undo_clear(&mut self) -> bool {
         let Some(c) = self.cleared.take() else {
             return false;
         };
-        let since = self.words.split_off(c.kept.min(self.words.len()));
-        let shift = c.words.len() - c.kept;
+        let (before, first) = (c.words.len(), c.words.first().map_or(0, |w| w.index));
+        let since = std::mem::take(&mut self.words)
+            .into_iter()
+            .filter(|w| w.index >= c.kept);
         let mut words = c.words;
-        for mut w in since {
-            w.index += shift;
-            for n in w.neighbours.values_mut().flatten() {
-                if n.index >= c.kept {
-                    n.index += shift;
-                }
-            }
-            words.push(w);
-        }
-        self.words = words;
+        words.extend(since);
+        let len = words.len();
+        // Words from before the clear point at words numbered from `first`; words said
+        // since, at words numbered from `kept` (and below it, at the reference bank, which
+        // leads the words from before the clear).
+        let new_index = |at: usize, old: usize| {
+            let i = if at >= before && old >= c.kept {
+                before + old - c.kept
+            } else {
+                old.checked_sub(first)?
+            };
+            (i < len).then_some(i)
+        };
+        self.hold(renumber(words, new_index));
         self.metrics = self.metrics.take().or(c.metrics);
         for (stage, old) in c.latency {
             let q = self.latency.entry(stage).or_default();
@@ -83,6 +93,8 @@ impl App {
     /// shows until the new session's first message.
     pub fn restart(&mut self, note: &str) {
         self.words.clear();
+        self.reference_bank.clear();
+        self.left_window = 0;
         self.backlog.clear();
         self.cleared = None;
         self.metrics = None;

@@ -46,6 +46,8 @@ pub struct Setup {
     pub groups: WordGroups,
     /// Neighbours listed per encoder.
     pub neighbours_shown: usize,
+    /// The most words the engine's probes hold (`--max-words`; `None`: every word).
+    pub max_words: Option<usize>,
 }
 
 /// Per-layer probe metrics of one encoder (filled by the probe; `None` = not computable yet).

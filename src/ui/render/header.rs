@@ -98,7 +98,12 @@ impl Widget for Header<'_> {
             ),
             Span::raw(format!(" {db:>4.0} dB  ")),
             Span::styled(vad_text, vad_style),
-            Span::raw(format!("  words {}  ", app.session_words().count())),
+            Span::raw(match app.window {
+                Some(n) if app.words_said() > n => {
+                    format!("  words {} (last {n})  ", app.words_said())
+                }
+                _ => format!("  words {}  ", app.words_said()),
+            }),
         ];
         let dropped_style = if app.dropped > 0 {
             Style::new().fg(Color::LightRed).bold()
