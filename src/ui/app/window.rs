@@ -26,6 +26,16 @@ impl App {
         self.session_words().count() + self.left_window
     }
 
+    /// The words the metrics are over, for panel titles: `35 words`, or with a window
+    /// that words have left, `last 10 of 35 words` (`None` before the first metrics).
+    pub fn metrics_over(&self) -> Option<String> {
+        let m = self.metrics.as_ref()?;
+        Some(match self.window {
+            Some(n) if m.words > n => format!("last {n} of {} words", m.words),
+            _ => format!("{} words", m.words),
+        })
+    }
+
     /// Shows `words` as the engine holds them after refilling its probes with them, in
     /// order: cut to the window as the refill cuts it.
     pub(super) fn hold(&mut self, words: Vec<WordView>) {

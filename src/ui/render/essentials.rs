@@ -104,10 +104,8 @@ impl Widget for LayerPanel<'_> {
         let app = self.0;
         let enc = app.selected_encoder();
         let name = app.selected_layer().unwrap_or("");
-        let words = app
-            .metrics
-            .as_ref()
-            .map(|m| format!(" · {} words", m.words))
+        let words = (app.metrics_over())
+            .map(|over| format!(" · {over}"))
             .unwrap_or_default();
         let title = match enc {
             Some(e) => format!(" {} @{name}{words} ", e.name),

@@ -19,16 +19,14 @@ impl Widget for Metrics<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.0;
         let tables: &[String] = app.metrics.as_ref().map_or(&[], |m| &m.tables);
-        let note = match &app.metrics {
-            Some(m) if !tables.is_empty() => format!(
-                " per layer: silhouette (phonetic | semantic), word identity, CKA vs {} · {} words ",
+        let note = match app.metrics_over() {
+            Some(over) if !tables.is_empty() => format!(
+                " per layer: silhouette (phonetic | semantic), word identity, CKA vs {} · {over} ",
                 tables.join(" | "),
-                m.words
             ),
-            Some(m) => format!(
-                " per layer: silhouette (phonetic | semantic), word identity · {} words ",
-                m.words
-            ),
+            Some(over) => {
+                format!(" per layer: silhouette (phonetic | semantic), word identity · {over} ")
+            }
             None => " per layer: silhouette, word identity and CKA ".to_string(),
         };
         let inner = framed(buf, area, panel(note));
