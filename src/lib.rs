@@ -33,6 +33,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod audio;
 pub mod bench;
 pub mod corpus;

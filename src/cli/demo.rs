@@ -61,7 +61,7 @@ fn headless(args: &DemoArgs, clips: Vec<ClipSource>) -> anyhow::Result<ExitCode>
     }
     driver.finish(started.elapsed().as_secs_f64(), Vec::new())?;
     std::io::stdout().flush().ok();
-    super::run::uneven_warning(&engine.stats().positional);
+    super::corpus_args::uneven_warning(&engine.stats().positional);
     Ok(signals.exit_code().unwrap_or(ExitCode::SUCCESS))
 }
 

@@ -1,6 +1,8 @@
 //! Command-line definitions (clap) and one runner per subcommand.
 
+mod analyze;
 mod bench;
+mod corpus_args;
 mod demo;
 mod devices;
 mod engine_args;
@@ -32,6 +34,9 @@ struct Cli {
 enum Command {
     /// Find the words in WAV files and print each word's nearest neighbours.
     Run(run::RunArgs),
+    /// The paper's analyses over a labelled corpus, every layer of every encoder, with
+    /// confidence intervals: JSON, CSV, SVG figures and an index.html.
+    Analyze(analyze::AnalyzeArgs),
     /// List the models found and check their files.
     Models(models::ModelsArgs),
     /// Play the bundled demo clips in real time on the live screen (no microphone needed).
@@ -50,6 +55,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Analyze(args) => analyze::run(args),
         Command::Models(args) => models::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Live(args) => live::run(args),

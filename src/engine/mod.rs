@@ -19,6 +19,7 @@ pub mod heard;
 pub mod history;
 pub mod listen;
 pub mod segment;
+mod tokens;
 mod transcript;
 pub mod vocabulary;
 mod words;

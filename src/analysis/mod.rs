@@ -1,0 +1,199 @@
+//! The paper's analyses offline, over a labelled corpus's words: every layer's metrics
+//! over all words (the probe's, as `run` reports them), with confidence intervals the
+//! paper's way —
+//! * silhouettes over the semantic categories (and the phonetic groups), computed once per
+//!   category (group) with that category's (group's) words left out: mean ± 95 % CI
+//!   (Student t) over the folds;
+//! * word-pair similarities per kind minus the random-pair baseline, on one seeded sample
+//!   of tokens per seed (ChaCha8, so any platform draws the same sample): per seed, and
+//!   mean ± 95 % CI over the seeds;
+//! * CKA with every text table (plain and debiased) and word identity over all words.
+//!
+//! Each figure is a fresh [`Probe`] over the words of its fold or sample, so the numbers
+//! are exactly the probe's (tested against scikit-learn and Kornblith in `probe`).
+//! Output files: [`report`]; figures: [`plot`].
+
+pub mod plot;
+pub mod report;
+pub mod stats;
+
+use std::sync::Arc;
+
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+
+use crate::error::Result;
+use crate::event::{LayerMetrics, PairMeans};
+use crate::probe::{Entry, Lexicon, PairKind, Probe, TextTable};
+use report::{EncoderReport, LayerReport, PairRow, Report, Settings};
+use stats::Interval;
+
+/// The paper's seeds for its word-pair samples.
+pub const PAPER_SEEDS: [u64; 5] = [42, 12, 25, 31, 69];
+/// The paper's sample size for word pairs (tokens per seed).
+pub const PAPER_SAMPLE: usize = 10_000;
+
+/// One word token of the corpus: its label, speaker and, per encoder, every layer's
+/// pooled vector.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    /// The word (`None`: unlabelled; it still counts in CKA's and pairs' token set).
+    pub label: Option<String>,
+    /// Who said it, when known (word identity's centroids come from other speakers).
+    pub speaker: Option<String>,
+    /// Encoder (in [`Encoder`] order) → layer → vector.
+    pub vectors: Vec<Vec<Vec<f32>>>,
+}
+
+/// An encoder as the analysis sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Encoder {
+    /// Its name.
+    pub name: String,
+    /// Visually grounded.
+    pub grounded: bool,
+    /// Its layers, first to last.
+    pub layers: Vec<String>,
+}
+
+/// What to analyse with.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// Labels resolve to categories and groups through it.
+    pub lexicon: Arc<Lexicon>,
+    /// Text tables for CKA.
+    pub tables: Vec<Arc<TextTable>>,
+    /// One word-pair sample per seed.
+    pub seeds: Vec<u64>,
+    /// Tokens per sample: at most this many, and at most 80 % of the corpus so that the
+    /// seeds draw different samples.
+    pub sample: usize,
+}
+
+/// Every analysis of every layer of every encoder over `tokens`.
+///
+/// # Errors
+/// [`crate::Error::Config`] if a token's vectors do not fit its encoder's layers.
+pub fn analyze(encoders: &[Encoder], tokens: &[Token], inputs: &Inputs) -> Result<Report> {
+    let sample = inputs
+        .sample
+        .min(tokens.len() * 4 / 5)
+        .max(tokens.len().min(2));
+    let semantic_folds = folds(tokens, &inputs.lexicon, |e| e.semantic);
+    let phonetic_folds = folds(tokens, &inputs.lexicon, |e| e.phonetic);
+    let samples: Vec<Vec<usize>> = (inputs.seeds.iter())
+        .map(|&seed| {
+            let mut order: Vec<usize> = (0..tokens.len()).collect();
+            order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+            order.truncate(sample);
+            order.sort_unstable();
+            order
+        })
+        .collect();
+    let mut reports = Vec::new();
+    for (e, enc) in encoders.iter().enumerate() {
+        let over = |which: &[usize]| metrics(e, enc, tokens, which, inputs);
+        let all = over(&(0..tokens.len()).collect::<Vec<_>>())?;
+        let semantic = (semantic_folds.iter())
+            .map(|f| over(f))
+            .collect::<Result<Vec<_>>>()?;
+        let phonetic = (phonetic_folds.iter())
+            .map(|f| over(f))
+            .collect::<Result<Vec<_>>>()?;
+        let seed_metrics = (samples.iter())
+            .map(|s| over(s))
+            .collect::<Result<Vec<_>>>()?;
+        let layers = (enc.layers.iter().enumerate())
+            .map(|(l, name)| {
+                let per_fold =
+                    |folds: &[Vec<LayerMetrics>], f: fn(&LayerMetrics) -> Option<f64>| {
+                        let values: Vec<f64> = folds.iter().filter_map(|m| f(&m[l])).collect();
+                        Interval::of(&values)
+                    };
+                let per_seed: Vec<PairRow> = (inputs.seeds.iter().zip(&seed_metrics))
+                    .map(|(&seed, m)| PairRow::of(seed, &m[l].pairs))
+                    .collect();
+                LayerReport {
+                    layer: name.clone(),
+                    silhouette_semantic: per_fold(&semantic, |m| m.silhouette_semantic),
+                    silhouette_phonetic: per_fold(&phonetic, |m| m.silhouette_phonetic),
+                    pairs_pooled: PairRow::pooled(&per_seed),
+                    pairs_per_seed: per_seed,
+                    all: all[l].clone(),
+                }
+            })
+            .collect();
+        reports.push(EncoderReport {
+            name: enc.name.clone(),
+            grounded: enc.grounded,
+            layers,
+        });
+    }
+    Ok(Report {
+        settings: Settings {
+            tokens: tokens.len(),
+            labelled: tokens.iter().filter(|t| t.label.is_some()).count(),
+            lexicon: inputs.lexicon.origin().display().to_string(),
+            tables: inputs.tables.iter().map(|t| t.name().to_string()).collect(),
+            seeds: inputs.seeds.clone(),
+            sample,
+            semantic_folds: semantic_folds.len(),
+            phonetic_folds: phonetic_folds.len(),
+        },
+        encoders: reports,
+    })
+}
+
+/// The probe's metrics of encoder `e` over the tokens `which`, per layer.
+fn metrics(
+    e: usize,
+    enc: &Encoder,
+    tokens: &[Token],
+    which: &[usize],
+    inputs: &Inputs,
+) -> Result<Vec<LayerMetrics>> {
+    let dims = tokens
+        .first()
+        .map_or_else(Vec::new, |t| t.vectors[e].iter().map(Vec::len).collect());
+    let mut probe = Probe::new(
+        enc.layers.clone(),
+        dims,
+        inputs.lexicon.clone(),
+        inputs.tables.clone(),
+    )?;
+    for &i in which {
+        let t = &tokens[i];
+        probe.push_spoken(t.label.as_deref(), t.speaker.as_deref(), &t.vectors[e])?;
+    }
+    Ok(probe.metrics())
+}
+
+/// One fold per cluster (`of` a lexicon entry: its semantic category or phonetic group)
+/// among the tokens: every token but that cluster's.
+fn folds(tokens: &[Token], lexicon: &Lexicon, of: fn(&Entry) -> Option<usize>) -> Vec<Vec<usize>> {
+    let cluster = |t: &Token| of(lexicon.get(&t.label.as_deref()?.to_lowercase())?);
+    let mut clusters: Vec<usize> = tokens.iter().filter_map(cluster).collect();
+    clusters.sort_unstable();
+    clusters.dedup();
+    (clusters.iter())
+        .map(|&c| {
+            (0..tokens.len())
+                .filter(|&i| cluster(&tokens[i]) != Some(c))
+                .collect()
+        })
+        .collect()
+}
+
+/// The kinds of word pair reported against the random baseline, with their names.
+pub const PAIR_KINDS: [(PairKind, &str); 4] = [
+    (PairKind::SameWord, "same_word"),
+    (PairKind::Synonym, "synonym"),
+    (PairKind::NearHomophone, "near_homophone"),
+    (PairKind::SameCategory, "same_category"),
+];
+
+/// A pair kind's mean minus the random pairs' mean (`None` when either has no pair).
+pub fn above_random(pairs: &PairMeans, kind: PairKind) -> Option<f64> {
+    Some(pairs.get(kind).mean? - pairs.random.mean?)
+}
