@@ -93,17 +93,19 @@ pub fn analyze(encoders: &[Encoder], tokens: &[Token], inputs: &Inputs) -> Resul
         .collect();
     let mut reports = Vec::new();
     for (e, enc) in encoders.iter().enumerate() {
-        let over = |which: &[usize]| metrics(e, enc, tokens, which, inputs);
-        let all = over(&(0..tokens.len()).collect::<Vec<_>>())?;
-        let semantic = (semantic_folds.iter())
-            .map(|f| over(f))
-            .collect::<Result<Vec<_>>>()?;
-        let phonetic = (phonetic_folds.iter())
-            .map(|f| over(f))
-            .collect::<Result<Vec<_>>>()?;
-        let seed_metrics = (samples.iter())
-            .map(|s| over(s))
-            .collect::<Result<Vec<_>>>()?;
+        // Every subset's probe, on as many threads as there are cores (each subset alone:
+        // the same figures for any number).
+        let all: Vec<usize> = (0..tokens.len()).collect();
+        let subsets: Vec<&[usize]> = std::iter::once(&all[..])
+            .chain(semantic_folds.iter().map(Vec::as_slice))
+            .chain(phonetic_folds.iter().map(Vec::as_slice))
+            .chain(samples.iter().map(Vec::as_slice))
+            .collect();
+        let mut found = in_parallel(&subsets, |which| metrics(e, enc, tokens, which, inputs))?;
+        let seed_metrics = found.split_off(found.len() - samples.len());
+        let phonetic = found.split_off(found.len() - phonetic_folds.len());
+        let semantic = found.split_off(1);
+        let all = found.pop().expect("the subset of every token");
         let layers = (enc.layers.iter().enumerate())
             .map(|(l, name)| {
                 let per_fold =
@@ -143,6 +145,31 @@ pub fn analyze(encoders: &[Encoder], tokens: &[Token], inputs: &Inputs) -> Resul
         },
         encoders: reports,
     })
+}
+
+/// `f` of every item, in order, spread over the machine's cores.
+fn in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<R> + Sync,
+) -> Result<Vec<R>> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = items.len().div_ceil(threads).max(1);
+    let done: Vec<Result<Vec<R>>> = std::thread::scope(|scope| {
+        let f = &f;
+        let workers: Vec<_> = (items.chunks(chunk))
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Result<Vec<R>>>()))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("an analysis worker panicked"))
+            .collect()
+    });
+    Ok(done
+        .into_iter()
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect())
 }
 
 /// The probe's metrics of encoder `e` over the tokens `which`, per layer.
