@@ -36,6 +36,7 @@
 pub mod analysis;
 pub mod audio;
 pub mod bench;
+pub mod chart;
 pub mod corpus;
 pub mod driver;
 pub mod engine;

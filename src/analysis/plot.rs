@@ -5,10 +5,11 @@
 //! value in a `<title>`, so a reader (or a test) can check it against the CSV.
 
 use svg::Document;
-use svg::node::element::{Circle, Line, Polygon, Polyline, Rectangle, Text, Title};
+use svg::node::element::{Circle, Polygon, Polyline, Rectangle, Title};
 
 use super::PAIR_KINDS;
 use super::report::Report;
+use crate::chart::{line, text};
 
 /// Okabe–Ito colours (colour-blind safe), one per series.
 const COLOURS: [&str; 8] = [
@@ -115,15 +116,6 @@ fn series(
         })
         .collect();
     Series { name, points }
-}
-
-fn text(x: f64, y: f64, s: &str, anchor: &str) -> Text {
-    Text::new(s)
-        .set("x", x)
-        .set("y", y)
-        .set("font-family", "sans-serif")
-        .set("font-size", 11)
-        .set("text-anchor", anchor)
 }
 
 /// A line chart of `series` over layer positions, with bands where given.
@@ -233,13 +225,4 @@ fn nice_step(raw: f64) -> f64 {
         .map(|m| m * power)
         .find(|&s| s >= raw)
         .unwrap_or(10.0 * power)
-}
-
-fn line(x1: f64, y1: f64, x2: f64, y2: f64, colour: &str) -> Line {
-    Line::new()
-        .set("x1", x1)
-        .set("y1", y1)
-        .set("x2", x2)
-        .set("y2", y2)
-        .set("stroke", colour)
 }

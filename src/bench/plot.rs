@@ -5,10 +5,11 @@
 use std::path::Path;
 
 use svg::Document;
-use svg::node::element::{Line, Rectangle, Text};
+use svg::node::element::{Line, Rectangle};
 
 use super::BenchReport;
 use super::compare::{board_name, rows};
+use crate::chart::text;
 use crate::error::{Error, Result};
 
 /// Bar colours, one per board (colour-blind safe, Okabe–Ito).
@@ -18,15 +19,6 @@ const COLOURS: [&str; 6] = [
 const WIDTH: f64 = 960.0;
 const LABEL_W: f64 = 300.0;
 const BAR_H: f64 = 11.0;
-
-fn text(x: f64, y: f64, s: &str, anchor: &str) -> Text {
-    Text::new(s)
-        .set("x", x)
-        .set("y", y)
-        .set("font-family", "sans-serif")
-        .set("font-size", 11)
-        .set("text-anchor", anchor)
-}
 
 /// Draws the p50 rows of the comparison as SVG.
 pub fn svg(names: &[String], reports: &[BenchReport]) -> Document {
