@@ -196,6 +196,10 @@ fn model_row(registry: &Registry, m: &Manifest) -> Row {
         }
         _ => {}
     }
+    if let Some(t) = &m.text {
+        files.push((m.dir.join(&t.embedding), t.embedding_sha256.as_str()));
+        files.push((m.dir.join(&t.tokenizer), t.tokenizer_sha256.as_str()));
+    }
     let states: Vec<&str> = files.iter().map(|(p, s)| sha_state(p, Some(s))).collect();
     let sha256 = ["missing", "mismatch"]
         .into_iter()
@@ -204,6 +208,7 @@ fn model_row(registry: &Registry, m: &Manifest) -> Row {
     let kind = match (m.kind, m.grounded) {
         (ModelKind::Vad, _) => "vad",
         (ModelKind::Recogniser, _) => "recogniser",
+        (ModelKind::Text, _) => "text",
         (ModelKind::Encoder, true) => "grounded",
         (ModelKind::Encoder, false) => "encoder",
     };
@@ -212,6 +217,10 @@ fn model_row(registry: &Registry, m: &Manifest) -> Row {
         kind,
         detail: match m.kind {
             ModelKind::Encoder => format!("{} layers", m.layers.len()),
+            ModelKind::Text => m
+                .text
+                .as_ref()
+                .map_or_else(String::new, |t| format!("{} layers", t.layers.len())),
             _ => String::new(),
         },
         size: files.iter().map(|(p, _)| file_size(p)).sum(),

@@ -32,6 +32,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::recogniser::RecogniserSpec;
+use super::text::TextSpec;
 use crate::error::{Error, Result};
 
 mod checksum;
@@ -64,8 +65,8 @@ pub struct Manifest {
     pub sha256: String,
     /// Its weights in a data file beside it (ONNX external data), if they are there.
     pub weights: Option<Weights>,
-    /// Input sample rate in Hz.
-    pub sample_rate: u32,
+    /// Input sample rate in Hz (every model that hears audio; not a text encoder).
+    pub sample_rate: Option<u32>,
     /// Front end turning audio (or a backbone's vector) into the model input.
     pub frontend: Option<Frontend>,
     /// How the model input is laid out.
@@ -77,6 +78,8 @@ pub struct Manifest {
     pub vad: Option<VadSpec>,
     /// Recogniser specifics.
     pub recogniser: Option<RecogniserSpec>,
+    /// Text-encoder specifics.
+    pub text: Option<TextSpec>,
     /// Layer used for nearest neighbours (default: the last one).
     pub neighbour_layer: Option<String>,
     /// Folder of the manifest (set on load).
@@ -169,16 +172,32 @@ impl Manifest {
         if self.name.trim().is_empty() {
             return Err(self.bad("`name` is empty"));
         }
-        if self.sample_rate != crate::audio::ENGINE_RATE {
-            return Err(self.bad(format!(
-                "sample_rate {} is not supported; the engine runs at {} Hz",
-                self.sample_rate,
-                crate::audio::ENGINE_RATE
-            )));
+        match (self.kind, self.sample_rate) {
+            (ModelKind::Text, None) => {}
+            (ModelKind::Text, Some(_)) => {
+                return Err(self.bad("a text encoder hears no audio: remove `sample_rate`"));
+            }
+            (_, None) => {
+                return Err(self.bad(format!(
+                    "`sample_rate` is missing (the engine runs at {} Hz)",
+                    crate::audio::ENGINE_RATE
+                )));
+            }
+            (_, Some(rate)) if rate != crate::audio::ENGINE_RATE => {
+                return Err(self.bad(format!(
+                    "sample_rate {rate} is not supported; the engine runs at {} Hz",
+                    crate::audio::ENGINE_RATE
+                )));
+            }
+            _ => {}
         }
         match self.kind {
             ModelKind::Vad => self.validate_vad()?,
             ModelKind::Encoder => self.validate_encoder()?,
+            ModelKind::Text => match &self.text {
+                Some(spec) => spec.validate(&self.path, &self.dir)?,
+                None => return Err(self.bad("a `kind = \"text\"` manifest needs a [text] table")),
+            },
             ModelKind::Recogniser => match &self.recogniser {
                 Some(spec) => spec.validate(&self.path, &self.dir)?,
                 None => {

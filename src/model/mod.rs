@@ -10,10 +10,12 @@ pub mod registry;
 pub mod seam;
 #[cfg(feature = "ort")]
 pub mod shadow;
+pub mod text;
 pub mod vad;
 
 pub use encoder::Encoder;
 pub use manifest::Manifest;
 pub use recogniser::{Heard, Recogniser};
 pub use seam::{EncoderInfo, VoiceActivity, WordEncoder, WordVectors};
+pub use text::{Pooling, TextEncoder};
 pub use vad::Vad;

@@ -139,7 +139,7 @@ impl Vad {
             last_gain: f32::INFINITY,
             quiet_frames: 0,
             reset_frames: 0,
-            frame_s: spec.frame as f32 / m.sample_rate as f32,
+            frame_s: spec.frame as f32 / m.sample_rate.unwrap_or(crate::audio::ENGINE_RATE) as f32,
         };
         vad.set_params(VadParams::default());
         Ok(vad)

@@ -27,6 +27,8 @@ pub enum ModelKind {
     Vad,
     /// A speech recogniser (a text decoder) reading an encoder's output.
     Recogniser,
+    /// A text encoder (words, not audio) with layers to tap.
+    Text,
 }
 
 /// Front ends the engine knows.
