@@ -119,7 +119,7 @@ fn help_states_the_labelling_rules_in_order() {
     assert!(at("2. the file name") < at("3. the name of the folder"));
     at("--label-from-name");
     at("--quiet");
-    at("--text <NAME=PATH|none>");
+    at("--text <NAME=PATH|MODEL[:LAYER]|none>");
 }
 
 #[cfg(unix)]

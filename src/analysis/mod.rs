@@ -11,8 +11,9 @@
 //!
 //! Each figure is a fresh [`Probe`] over the words of its fold or sample, so the numbers
 //! are exactly the probe's (tested against scikit-learn and Kornblith in `probe`).
-//! Output files: [`report`]; figures: [`plot`].
+//! Output files: [`report`]; figures: [`plot`] and [`heatmap`].
 
+pub mod heatmap;
 pub mod plot;
 pub mod report;
 pub mod stats;

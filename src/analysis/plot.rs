@@ -1,5 +1,6 @@
 //! The paper's figures as SVG, drawn from the rows the CSV files hold: layer-wise CKA with
-//! each text table (`cka.svg`), phonetic vs semantic silhouette with their 95 % bands
+//! each text table — a text encoder's layers as one line, speech layer i with text layer i,
+//! the paper's diagonal (`cka.svg`; the whole matrix is [`super::heatmap`]'s), phonetic vs semantic silhouette with their 95 % bands
 //! (`silhouette.svg`), and word-pair kinds above the random baseline (`pairs.svg`). The
 //! x axis is the layer's position in its encoder (first = 0); each point carries its
 //! value in a `<title>`, so a reader (or a test) can check it against the CSV.
@@ -8,6 +9,7 @@ use svg::Document;
 use svg::node::element::{Circle, Polygon, Polyline, Rectangle, Title};
 
 use super::PAIR_KINDS;
+use super::heatmap::{cka_lines, cka_matrix};
 use super::report::Report;
 use crate::chart::{line, text};
 
@@ -48,10 +50,13 @@ pub fn figures(report: &Report) -> Vec<(String, Document)> {
     let mut cka = Vec::new();
     let mut silhouette = Vec::new();
     let mut pairs = Vec::new();
+    let lines = cka_lines(&report.settings.tables);
     for e in &report.encoders {
         let tag = |what: &str| format!("{} {what}", e.name);
-        for table in &report.settings.tables {
-            cka.push(series(tag(&format!("vs {table}")), e, |l| {
+        for line in &lines {
+            cka.push(series(tag(&line.name), e, |l| {
+                let x = e.layers.iter().position(|m| m.layer == l.layer)?;
+                let table = line.table_at(x)?;
                 Some((l.all.cka.get(table).copied().flatten()?, None))
             }));
         }
@@ -75,7 +80,7 @@ pub fn figures(report: &Report) -> Vec<(String, Document)> {
             .filter(|s| !s.points.is_empty())
             .collect::<Vec<_>>()
     };
-    vec![
+    let mut figures = vec![
         (
             "cka.svg".into(),
             chart(
@@ -100,7 +105,9 @@ pub fn figures(report: &Report) -> Vec<(String, Document)> {
                 &keep(pairs),
             ),
         ),
-    ]
+    ];
+    figures.extend(cka_matrix(report).map(|doc| ("cka_matrix.svg".to_string(), doc)));
+    figures
 }
 
 fn series(

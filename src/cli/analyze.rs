@@ -9,6 +9,7 @@ use clap::Args;
 use groundprobe::analysis::{self, Inputs, PAPER_SAMPLE, PAPER_SEEDS};
 use groundprobe::corpus;
 use groundprobe::event::Event;
+use groundprobe::model::registry::Registry;
 use groundprobe::sink::{Flow, Sink};
 use groundprobe::summary::Summary;
 
@@ -58,9 +59,21 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let engine = &prepared.engine;
     let tokens = engine.tokens();
     anyhow::ensure!(!tokens.is_empty(), "no words were found in the corpus");
+    // A text encoder also encodes the corpus's labels the lexicon lacks.
+    let tables = if args.engine.text_encoders_named() {
+        let dir = args.engine.models_dir();
+        let registry = Registry::scan(&dir)
+            .with_context(|| format!("reading the models folder {}", dir.display()))?;
+        let mut labels: Vec<&str> = tokens.iter().filter_map(|t| t.label.as_deref()).collect();
+        labels.sort_unstable();
+        labels.dedup();
+        args.engine.load_text_tables(&registry, &labels)?
+    } else {
+        engine.config().text_tables.clone()
+    };
     let inputs = Inputs {
         lexicon: engine.config().lexicon.clone(),
-        tables: engine.config().text_tables.clone(),
+        tables,
         seeds: args.seeds.clone(),
         sample: args.sample,
     };

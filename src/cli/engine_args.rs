@@ -15,7 +15,9 @@ use groundprobe::engine::{Engine, EngineConfig, Slicing};
 use groundprobe::model::manifest::ModelKind;
 use groundprobe::model::registry::{Registry, default_models_dir};
 use groundprobe::model::{Encoder, Recogniser, Vad, WordEncoder};
-use groundprobe::probe::{Lexicon, TextTable};
+use groundprobe::probe::Lexicon;
+
+use super::text_args::{PoolingArg, TextArg, parse_text_arg};
 
 /// `--slicing` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -88,11 +90,17 @@ pub struct EngineArgs {
     /// categories and 14 groups), `digits` (FSDD labels 0–9), or a lexicon file.
     #[arg(long, default_value = "paper", value_name = "paper|digits|FILE")]
     pub lexicon: String,
-    /// A text encoder's word vectors for speech–text CKA: NAME=PATH.npy (words in
-    /// PATH.words.txt). Repeat for several tables. Default: the bundled MiniLM (ungrounded)
-    /// and CLIP (grounded) tables in <models>/text; `none`: no CKA.
-    #[arg(long = "text", value_name = "NAME=PATH|none", value_parser = parse_text_table)]
+    /// Text vectors for speech–text CKA: NAME=PATH.npy (a table, words in PATH.words.txt),
+    /// or MODEL[:LAYER], a text encoder (e.g. `minilm-l6`: all its layers, one table each;
+    /// `minilm-l6:layer6`: one) that encodes every lexicon word, and in `analyze` every
+    /// label of the corpus. Repeat for several. Default: the bundled MiniLM (ungrounded) and
+    /// CLIP (grounded) tables in <models>/text; `none`: no CKA.
+    #[arg(long = "text", value_name = "NAME=PATH|MODEL[:LAYER]|none", value_parser = parse_text_arg)]
     pub text: Vec<TextArg>,
+    /// How a text encoder (`--text MODEL`) pools a word's pieces: `first` (the piece after
+    /// [CLS], the paper's choice) or `mean` (as the bundled tables are made).
+    #[arg(long, value_enum, default_value_t = PoolingArg::First)]
+    pub text_pooling: PoolingArg,
     /// Nearest neighbours reported per word and encoder.
     #[arg(short = 'k', long, default_value_t = 5)]
     pub k: usize,
@@ -160,7 +168,7 @@ fn flag(setting: &str) -> String {
 }
 
 /// Names the flag when the library rejects a setting.
-fn with_flag(e: groundprobe::Error) -> anyhow::Error {
+pub(super) fn with_flag(e: groundprobe::Error) -> anyhow::Error {
     match e {
         groundprobe::Error::Config { setting, reason } => {
             anyhow::anyhow!("invalid {}: {reason}", flag(setting))
@@ -168,29 +176,6 @@ fn with_flag(e: groundprobe::Error) -> anyhow::Error {
         other => other.into(),
     }
 }
-
-/// One `--text` value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TextArg {
-    /// `none`: no text table, no CKA.
-    None,
-    /// `NAME=PATH`.
-    Table(String, PathBuf),
-}
-
-fn parse_text_table(s: &str) -> Result<TextArg, String> {
-    match s.split_once('=') {
-        _ if s == "none" => Ok(TextArg::None),
-        Some((name, path)) if !name.is_empty() && !path.is_empty() => {
-            Ok(TextArg::Table(name.to_string(), path.into()))
-        }
-        _ => Err(format!("`{s}` is not NAME=PATH or none")),
-    }
-}
-
-/// The bundled text tables: MiniLM's last layer (ungrounded text) and CLIP's text tower
-/// (grounded text), as (name, file in <models>/text).
-const BUNDLED_TEXT: [(&str, &str); 2] = [("minilm_l6", "minilm_l6.npy"), ("clip", "clip.npy")];
 
 impl EngineArgs {
     /// The lexicon named by `--lexicon`.
@@ -200,50 +185,6 @@ impl EngineArgs {
             "digits" => Lexicon::digits(),
             path => Lexicon::load(path.as_ref()).context("loading --lexicon")?,
         })
-    }
-
-    /// The text tables to compare with (name, path): those of `--text`; without it, the
-    /// bundled ones present in <models>/text; none for `--text none`.
-    ///
-    /// # Errors
-    /// `none` given together with a table.
-    pub fn text_tables(&self) -> anyhow::Result<Vec<(String, PathBuf)>> {
-        let named: Vec<(String, PathBuf)> = self
-            .text
-            .iter()
-            .filter_map(|t| match t {
-                TextArg::Table(name, path) => Some((name.clone(), path.clone())),
-                TextArg::None => None,
-            })
-            .collect();
-        if self.text.contains(&TextArg::None) {
-            anyhow::ensure!(
-                named.is_empty(),
-                "--text none cannot be combined with tables"
-            );
-            return Ok(Vec::new());
-        }
-        if !named.is_empty() {
-            return Ok(named);
-        }
-        let dir = self.models_dir().join("text");
-        Ok(BUNDLED_TEXT
-            .into_iter()
-            .map(|(name, file)| (name.to_string(), dir.join(file)))
-            .filter(|(_, path)| path.is_file())
-            .collect())
-    }
-
-    /// Loads the text tables of [`EngineArgs::text_tables`].
-    pub fn load_text_tables(&self) -> anyhow::Result<Vec<Arc<TextTable>>> {
-        self.text_tables()?
-            .iter()
-            .map(|(name, path)| {
-                let t = TextTable::load(name, path)
-                    .with_context(|| format!("loading --text {name}"))?;
-                Ok(Arc::new(t))
-            })
-            .collect()
     }
 
     /// The same, with the speculative close of a listener's view unless `--speculate-ms`
@@ -322,7 +263,7 @@ impl EngineArgs {
             keep_vectors,
             slicing,
             lexicon: Arc::new(self.load_lexicon()?),
-            text_tables: self.load_text_tables()?,
+            text_tables: self.load_text_tables(&registry, &[])?,
             prompts: self.prompts.clone(),
             mismatch: match self.mismatch {
                 MismatchArg::Drop => Mismatch::Drop,

@@ -15,6 +15,7 @@ mod screen;
 mod signals;
 #[cfg(all(feature = "mic", feature = "ui"))]
 mod stderr_log;
+mod text_args;
 
 use std::process::ExitCode;
 

@@ -110,10 +110,11 @@ impl Registry {
             .map(|b| format!("; unreadable: {}", b.error))
             .collect();
         Err(Error::Config {
-            setting: if kind == ModelKind::Vad {
-                "vad"
-            } else {
-                "encoders"
+            setting: match kind {
+                ModelKind::Vad => "vad",
+                ModelKind::Text => "text",
+                ModelKind::Recogniser => "recogniser",
+                ModelKind::Encoder => "encoders",
             },
             reason: format!(
                 "no model named `{name}` under {} (available: {}){broken}",
