@@ -110,24 +110,34 @@ fn analyze_writes_the_figures_of_run_with_intervals_for_any_thread_count() {
             .clone()
     };
     let rows = csv(&dir.join("silhouette.csv"));
-    assert_eq!(rows.len(), 2 * 8, "2 kinds × 8 layers");
+    assert_eq!(rows.len(), 6 * 8, "2 kinds × 3 spaces × 8 layers");
     let svg = std::fs::read_to_string(dir.join("silhouette.svg")).unwrap();
+    let projected = std::fs::read_to_string(dir.join("silhouette_projected.svg")).unwrap();
     for r in &rows {
         let l = find(&r["encoder"], &r["layer"]);
-        let i = &l[format!("silhouette_{}", r["kind"])];
+        let (all, i, figure, tag) = match r["space"].as_str() {
+            "cosine" => (
+                l["all"][format!("silhouette_{}", r["kind"])].clone(),
+                l[format!("silhouette_{}", r["kind"])].clone(),
+                &svg,
+                r["kind"].clone(),
+            ),
+            space => {
+                let p = &l[format!("{space}_{}", r["kind"])];
+                let tag = format!("{} {}", space.to_uppercase(), r["kind"]);
+                (p["all"].clone(), p["folds"].clone(), &projected, tag)
+            }
+        };
         assert!(
             close(&i["mean"], &r["mean"]) && close(&i["low"], &r["low"]),
             "{r:?}"
         );
-        assert!(
-            close(&l["all"][format!("silhouette_{}", r["kind"])], &r["all"]),
-            "{r:?}"
-        );
+        assert!(close(&all, &r["all"]), "{r:?}");
         let point = format!(
-            "<title>{} {} {}: {}</title>",
-            r["encoder"], r["kind"], r["layer"], r["mean"]
+            "<title>{} {tag} {}: {}</title>",
+            r["encoder"], r["layer"], r["mean"]
         );
-        assert!(svg.contains(&point), "{point} in silhouette.svg");
+        assert!(figure.contains(&point), "{point} in its figure");
     }
     for r in csv(&dir.join("cka.csv")) {
         let l = find(&r["encoder"], &r["layer"]);
@@ -149,7 +159,13 @@ fn analyze_writes_the_figures_of_run_with_intervals_for_any_thread_count() {
         );
     }
     let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
-    for f in ["cka.svg", "silhouette.svg", "pairs.svg", "analysis.json"] {
+    for f in [
+        "cka.svg",
+        "silhouette.svg",
+        "silhouette_projected.svg",
+        "pairs.svg",
+        "analysis.json",
+    ] {
         assert!(html.contains(f), "index.html links {f}");
     }
 }

@@ -182,20 +182,22 @@ fn a_stalled_then_ended_input_is_reported_and_the_session_resumes_when_it_is_bac
     let seconds = frames.len() as f64 / 2.0 / 48_000.0;
     let audio = s["audio_seconds"].as_f64().unwrap();
     // Both plays, give or take what the runaway let through and what of the returning
-    // audio was ignored (see the shift below).
+    // audio was ignored (see the shift below). On a loaded machine the runaway is noticed
+    // later: 0.80 s let through was seen with a build running beside the tests.
     assert!(
-        audio >= 2.0 * seconds - 0.6 && audio <= 2.0 * seconds + 0.75,
+        audio >= 2.0 * seconds - 0.6 && audio <= 2.0 * seconds + 1.0,
         "{audio} s of audio for 2 × {seconds} s played: the clock ran away"
     );
     let got = spans(&lines);
     assert_eq!(got.len(), 2 * want.len(), "{got:?} vs twice {want:?}");
     assert_same_words(&got[..want.len()], &want, 0.0, FRAME_S, "before the stall");
     // After it the clock is later by the first play, plus the runaway let through before
-    // it was noticed (at most 0.5 s), less the returning audio ignored until it was seen
-    // to be paced (at most a 0.5 s window; the plays start with 0.5 s of silence).
+    // it was noticed (at most 0.5 s; later under load, as above), less the returning audio
+    // ignored until it was seen to be paced (at most a 0.5 s window; the plays start with
+    // 0.5 s of silence).
     let shift = got[want.len()].0 - want[0].0 - seconds;
     assert!(
-        (-0.6..=0.75).contains(&shift),
+        (-0.6..=1.0).contains(&shift),
         "the runaway moved the clock {shift} s"
     );
     // Within two frames: the VAD state and the resampler phase carry over the gap.

@@ -7,6 +7,8 @@
 //! * word-pair similarities per kind minus the random-pair baseline, on one seeded sample
 //!   of tokens per seed (ChaCha8, so any platform draws the same sample): per seed, and
 //!   mean ± 95 % CI over the seeds;
+//! * the same silhouettes in the paper's projections — LDA onto the clusters' discriminant
+//!   directions, PCA onto 8 components — over all words and per fold ([`projection`]);
 //! * CKA with every text table (plain and debiased) and word identity over all words.
 //!
 //! Each figure is a fresh [`Probe`] over the words of its fold or sample, so the numbers
@@ -15,6 +17,7 @@
 
 pub mod heatmap;
 pub mod plot;
+pub mod projection;
 pub mod report;
 pub mod stats;
 
@@ -27,7 +30,8 @@ use rand_chacha::ChaCha8Rng;
 use crate::error::Result;
 use crate::event::{LayerMetrics, PairMeans};
 use crate::probe::{Entry, Lexicon, PairKind, Probe, TextTable};
-use report::{EncoderReport, LayerReport, PairRow, Report, Settings};
+use projection::Projected;
+use report::{EncoderReport, LayerReport, PairRow, ProjectedSilhouette, Report, Settings};
 use stats::Interval;
 
 /// The paper's seeds for its word-pair samples.
@@ -81,8 +85,8 @@ pub fn analyze(encoders: &[Encoder], tokens: &[Token], inputs: &Inputs) -> Resul
         .sample
         .min(tokens.len() * 4 / 5)
         .max(tokens.len().min(2));
-    let semantic_folds = folds(tokens, &inputs.lexicon, |e| e.semantic);
-    let phonetic_folds = folds(tokens, &inputs.lexicon, |e| e.phonetic);
+    let semantic_folds = folds(tokens, &inputs.lexicon, SEMANTIC);
+    let phonetic_folds = folds(tokens, &inputs.lexicon, PHONETIC);
     let samples: Vec<Vec<usize>> = (inputs.seeds.iter())
         .map(|&seed| {
             let mut order: Vec<usize> = (0..tokens.len()).collect();
@@ -107,6 +111,21 @@ pub fn analyze(encoders: &[Encoder], tokens: &[Token], inputs: &Inputs) -> Resul
         let phonetic = found.split_off(found.len() - phonetic_folds.len());
         let semantic = found.split_off(1);
         let all = found.pop().expect("the subset of every token");
+        // The projected silhouettes: per kind, over every token then per fold.
+        let every: Vec<usize> = (0..tokens.len()).collect();
+        let jobs: Vec<(Kind, &[usize])> =
+            [(SEMANTIC, &semantic_folds), (PHONETIC, &phonetic_folds)]
+                .into_iter()
+                .flat_map(|(kind, folds)| {
+                    std::iter::once((kind, &every[..]))
+                        .chain(folds.iter().map(move |f| (kind, &f[..])))
+                })
+                .collect();
+        let mut projected = in_parallel(&jobs, |&(kind, which)| {
+            Ok(projections(e, tokens, which, &inputs.lexicon, kind))
+        })?;
+        let phonetic_projected = projected.split_off(1 + semantic_folds.len());
+        let semantic_projected = projected;
         let layers = (enc.layers.iter().enumerate())
             .map(|(l, name)| {
                 let per_fold =
@@ -124,6 +143,10 @@ pub fn analyze(encoders: &[Encoder], tokens: &[Token], inputs: &Inputs) -> Resul
                     pairs_pooled: PairRow::pooled(&per_seed),
                     pairs_per_seed: per_seed,
                     all: all[l].clone(),
+                    lda_semantic: ProjectedSilhouette::of(&semantic_projected, l, |p| p.lda),
+                    pca_semantic: ProjectedSilhouette::of(&semantic_projected, l, |p| p.pca),
+                    lda_phonetic: ProjectedSilhouette::of(&phonetic_projected, l, |p| p.lda),
+                    pca_phonetic: ProjectedSilhouette::of(&phonetic_projected, l, |p| p.pca),
                 }
             })
             .collect();
@@ -197,10 +220,43 @@ fn metrics(
     Ok(probe.metrics())
 }
 
-/// One fold per cluster (`of` a lexicon entry: its semantic category or phonetic group)
-/// among the tokens: every token but that cluster's.
-fn folds(tokens: &[Token], lexicon: &Lexicon, of: fn(&Entry) -> Option<usize>) -> Vec<Vec<usize>> {
-    let cluster = |t: &Token| of(lexicon.get(&t.label.as_deref()?.to_lowercase())?);
+/// A kind of cluster: a lexicon entry's semantic category or phonetic group.
+type Kind = fn(&Entry) -> Option<usize>;
+const SEMANTIC: Kind = |e| e.semantic;
+const PHONETIC: Kind = |e| e.phonetic;
+
+/// The cluster of `kind` a token's label belongs to.
+fn cluster_of(t: &Token, lexicon: &Lexicon, kind: Kind) -> Option<usize> {
+    kind(lexicon.get(&t.label.as_deref()?.to_lowercase())?)
+}
+
+/// The LDA and PCA silhouettes of encoder `e`'s layers over the tokens `which` that have
+/// a cluster of `kind`.
+fn projections(
+    e: usize,
+    tokens: &[Token],
+    which: &[usize],
+    lexicon: &Lexicon,
+    kind: Kind,
+) -> Vec<Projected> {
+    let clustered: Vec<(usize, usize)> = (which.iter())
+        .filter_map(|&i| Some((i, cluster_of(&tokens[i], lexicon, kind)?)))
+        .collect();
+    let labels: Vec<usize> = clustered.iter().map(|&(_, c)| c).collect();
+    let layers = tokens.first().map_or(0, |t| t.vectors[e].len());
+    (0..layers)
+        .map(|l| {
+            let rows: Vec<&[f32]> = (clustered.iter())
+                .map(|&(i, _)| tokens[i].vectors[e][l].as_slice())
+                .collect();
+            projection::projected(&rows, &labels)
+        })
+        .collect()
+}
+
+/// One fold per cluster of `kind` among the tokens: every token but that cluster's.
+fn folds(tokens: &[Token], lexicon: &Lexicon, kind: Kind) -> Vec<Vec<usize>> {
+    let cluster = |t: &Token| cluster_of(t, lexicon, kind);
     let mut clusters: Vec<usize> = tokens.iter().filter_map(cluster).collect();
     clusters.sort_unstable();
     clusters.dedup();

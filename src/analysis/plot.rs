@@ -1,16 +1,18 @@
 //! The paper's figures as SVG, drawn from the rows the CSV files hold: layer-wise CKA with
-//! each text table — a text encoder's layers as one line, speech layer i with text layer i,
-//! the paper's diagonal (`cka.svg`; the whole matrix is [`super::heatmap`]'s), phonetic vs semantic silhouette with their 95 % bands
-//! (`silhouette.svg`), and word-pair kinds above the random baseline (`pairs.svg`). The
-//! x axis is the layer's position in its encoder (first = 0); each point carries its
-//! value in a `<title>`, so a reader (or a test) can check it against the CSV.
+//! each text table — a text encoder's layers as one line, speech layer i with text layer
+//! i, the paper's diagonal (`cka.svg`; the whole matrix is [`super::heatmap`]'s);
+//! phonetic vs semantic silhouette with their 95 % bands (`silhouette.svg`) and on the
+//! LDA and PCA projections (`silhouette_projected.svg`); word-pair kinds above the random
+//! baseline (`pairs.svg`). The x axis is the layer's position in its encoder (first = 0);
+//! each point carries its value in a `<title>`, so a reader (or a test) can check it
+//! against the CSV.
 
 use svg::Document;
 use svg::node::element::{Circle, Polygon, Polyline, Rectangle, Title};
 
 use super::PAIR_KINDS;
 use super::heatmap::{cka_lines, cka_matrix};
-use super::report::Report;
+use super::report::{LayerReport, ProjectedSilhouette, Report};
 use crate::chart::{line, text};
 
 /// Okabe–Ito colours (colour-blind safe), one per series.
@@ -50,6 +52,7 @@ pub fn figures(report: &Report) -> Vec<(String, Document)> {
     let mut cka = Vec::new();
     let mut silhouette = Vec::new();
     let mut pairs = Vec::new();
+    let mut projected = Vec::new();
     let lines = cka_lines(&report.settings.tables);
     for e in &report.encoders {
         let tag = |what: &str| format!("{} {what}", e.name);
@@ -68,6 +71,12 @@ pub fn figures(report: &Report) -> Vec<(String, Document)> {
             let i = l.silhouette_semantic;
             Some((i.mean?, Some((i.low?, i.high?))))
         }));
+        for (name, of) in PROJECTED {
+            projected.push(series(tag(name), e, |l| {
+                let i = of(l).folds;
+                Some((i.mean?, Some((i.low?, i.high?))))
+            }));
+        }
         for (k, (_, kind)) in PAIR_KINDS.iter().enumerate() {
             pairs.push(series(tag(kind), e, |l| {
                 let i = l.pairs_pooled[k];
@@ -98,6 +107,14 @@ pub fn figures(report: &Report) -> Vec<(String, Document)> {
             ),
         ),
         (
+            "silhouette_projected.svg".into(),
+            chart(
+                "Silhouette (Euclidean) on LDA and PCA-8 projections, leaving one out: mean, 95 % CI",
+                "silhouette",
+                &keep(projected),
+            ),
+        ),
+        (
             "pairs.svg".into(),
             chart(
                 "Word pairs: mean cosine minus random pairs, over seeds (95 % CI)",
@@ -109,6 +126,17 @@ pub fn figures(report: &Report) -> Vec<(String, Document)> {
     figures.extend(cka_matrix(report).map(|doc| ("cka_matrix.svg".to_string(), doc)));
     figures
 }
+
+/// One layer's projected silhouette of one kind.
+type ProjectedOf = fn(&LayerReport) -> ProjectedSilhouette;
+
+/// The projected silhouettes drawn, with their legend names.
+const PROJECTED: [(&str, ProjectedOf); 4] = [
+    ("LDA phonetic", |l| l.lda_phonetic),
+    ("LDA semantic", |l| l.lda_semantic),
+    ("PCA phonetic", |l| l.pca_phonetic),
+    ("PCA semantic", |l| l.pca_semantic),
+];
 
 fn series(
     name: String,

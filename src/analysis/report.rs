@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::projection::Projected;
 use super::stats::Interval;
 use super::{PAIR_KINDS, above_random};
 use crate::error::{Error, Result};
@@ -68,6 +69,42 @@ pub struct LayerReport {
     pub pairs_per_seed: Vec<PairRow>,
     /// The same over the seeds: mean ± 95 % CI per kind (in [`PAIR_KINDS`] order).
     pub pairs_pooled: Vec<Interval>,
+    /// Semantic silhouette on the LDA projection (Euclidean, as the paper's final figure).
+    pub lda_semantic: ProjectedSilhouette,
+    /// Semantic silhouette on the first 8 principal components.
+    pub pca_semantic: ProjectedSilhouette,
+    /// Phonetic silhouette on the LDA projection.
+    pub lda_phonetic: ProjectedSilhouette,
+    /// Phonetic silhouette on the first 8 principal components.
+    pub pca_phonetic: ProjectedSilhouette,
+}
+
+/// A silhouette in a projection fitted on the words it scores: over every word of the
+/// kind, and leave one cluster out (mean ± 95 % CI over the folds).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ProjectedSilhouette {
+    /// Over every clustered word.
+    pub all: Option<f64>,
+    /// Over the folds.
+    pub folds: Interval,
+}
+
+impl ProjectedSilhouette {
+    /// Layer `l`'s value from `per_subset` (every word first, then the folds).
+    pub fn of(
+        per_subset: &[Vec<Projected>],
+        l: usize,
+        value: fn(&Projected) -> Option<f64>,
+    ) -> ProjectedSilhouette {
+        let folds: Vec<f64> = per_subset[1..]
+            .iter()
+            .filter_map(|p| value(&p[l]))
+            .collect();
+        ProjectedSilhouette {
+            all: per_subset.first().and_then(|p| value(&p[l])),
+            folds: Interval::of(&folds),
+        }
+    }
 }
 
 /// One seed's pair means above the random baseline, in [`PAIR_KINDS`] order.
@@ -157,29 +194,44 @@ impl Report {
             .map_err(|e| Error::io(dir.join(name), e.into_error()))
     }
 
-    /// encoder, layer, kind, all, fold mean, CI low, CI high, folds.
+    /// encoder, layer, kind, space (cosine, lda, pca), all, fold mean, CI low, CI high,
+    /// folds.
     pub fn silhouette_rows(&self) -> Vec<Vec<String>> {
         let mut rows = vec![
             [
-                "encoder", "layer", "kind", "all", "mean", "low", "high", "folds",
+                "encoder", "layer", "kind", "space", "all", "mean", "low", "high", "folds",
             ]
             .map(String::from)
             .to_vec(),
         ];
         for (e, l) in self.layers() {
-            for (kind, all, i) in [
-                ("phonetic", l.all.silhouette_phonetic, l.silhouette_phonetic),
-                ("semantic", l.all.silhouette_semantic, l.silhouette_semantic),
+            let cosine = |all, folds| ProjectedSilhouette { all, folds };
+            for (kind, space, p) in [
+                (
+                    "phonetic",
+                    "cosine",
+                    cosine(l.all.silhouette_phonetic, l.silhouette_phonetic),
+                ),
+                (
+                    "semantic",
+                    "cosine",
+                    cosine(l.all.silhouette_semantic, l.silhouette_semantic),
+                ),
+                ("phonetic", "lda", l.lda_phonetic),
+                ("semantic", "lda", l.lda_semantic),
+                ("phonetic", "pca", l.pca_phonetic),
+                ("semantic", "pca", l.pca_semantic),
             ] {
                 rows.push(vec![
                     e.name.clone(),
                     l.layer.clone(),
                     kind.into(),
-                    cell(all),
-                    cell(i.mean),
-                    cell(i.low),
-                    cell(i.high),
-                    i.n.to_string(),
+                    space.into(),
+                    cell(p.all),
+                    cell(p.folds.mean),
+                    cell(p.folds.low),
+                    cell(p.folds.high),
+                    p.folds.n.to_string(),
                 ]);
             }
         }
