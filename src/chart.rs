@@ -1,7 +1,8 @@
 //! SVG pieces the figure makers share (`bench --compare --plot`, `analyze`): a label and
-//! a line, in one font and style.
+//! a line, in one font and style, on a white canvas.
 
-use svg::node::element::{Line, Text};
+use svg::Document;
+use svg::node::element::{Line, Rectangle, Text};
 
 /// A label at (x, y), 11 px sans-serif, anchored `start`, `middle` or `end`.
 pub fn text(x: f64, y: f64, s: &str, anchor: &str) -> Text {
@@ -21,4 +22,18 @@ pub fn line(x1: f64, y1: f64, x2: f64, y2: f64, colour: &str) -> Line {
         .set("x2", x2)
         .set("y2", y2)
         .set("stroke", colour)
+}
+
+/// An empty figure of `width` × `height` px on a white background.
+pub fn canvas(width: f64, height: f64) -> Document {
+    Document::new()
+        .set("viewBox", (0, 0, width, height))
+        .set("width", width)
+        .set("height", height)
+        .add(
+            Rectangle::new()
+                .set("width", "100%")
+                .set("height", "100%")
+                .set("fill", "white"),
+        )
 }

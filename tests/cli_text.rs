@@ -16,19 +16,24 @@ fn groundprobe() -> Command {
     cmd
 }
 
-fn summary(args: &[&str], extra: &[&Path]) -> Value {
-    let out = groundprobe()
-        .args(["run", "--json", "-q"])
-        .args(args)
-        .args(extra)
-        .output()
-        .unwrap();
+/// Its standard output, once it has succeeded.
+fn succeeded(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn summary(args: &[&str], extra: &[&Path]) -> Value {
+    let stdout = succeeded(
+        groundprobe()
+            .args(["run", "--json", "-q"])
+            .args(args)
+            .args(extra),
+    );
     serde_json::from_str(stdout.lines().last().unwrap()).unwrap()
 }
 
@@ -64,16 +69,11 @@ fn an_encoder_layer_gives_the_cka_of_the_table_made_from_it() {
 #[test]
 fn analyze_draws_every_speech_layer_against_every_text_layer() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = groundprobe()
-        .args(["analyze", "-q", "--text", "minilm-l6", "--out"])
-        .arg(tmp.path())
-        .arg(common::models().join("demo"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeeded(
+        groundprobe()
+            .args(["analyze", "-q", "--text", "minilm-l6", "--out"])
+            .arg(tmp.path())
+            .arg(common::models().join("demo")),
     );
     let report: Value =
         serde_json::from_slice(&std::fs::read(tmp.path().join("analysis.json")).unwrap()).unwrap();

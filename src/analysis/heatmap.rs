@@ -10,7 +10,7 @@ use svg::Document;
 use svg::node::element::{Rectangle, Title};
 
 use super::report::{EncoderReport, Report};
-use crate::chart::text;
+use crate::chart::{canvas, text};
 
 const CELL_W: f64 = 56.0;
 const CELL_H: f64 = 22.0;
@@ -33,25 +33,15 @@ pub fn cka_matrix(report: &Report) -> Option<Document> {
         .map(|e| HEADER + CELL_H * e.layers.len() as f64 + GAP)
         .collect();
     let height = 40.0 + heights.iter().sum::<f64>();
-    let mut doc = Document::new()
-        .set("viewBox", (0, 0, width, height))
-        .set("width", width)
-        .set("height", height)
-        .add(
-            Rectangle::new()
-                .set("width", "100%")
-                .set("height", "100%")
-                .set("fill", "white"),
+    let mut doc = canvas(width, height).add(
+        text(
+            width / 2.0,
+            20.0,
+            "Linear CKA, speech layer × text table (outlined: layer i with text layer i)",
+            "middle",
         )
-        .add(
-            text(
-                width / 2.0,
-                20.0,
-                "Linear CKA, speech layer × text table (outlined: layer i with text layer i)",
-                "middle",
-            )
-            .set("font-size", 14),
-        );
+        .set("font-size", 14),
+    );
     let mut top = 40.0;
     for (e, h) in report.encoders.iter().zip(&heights) {
         for (k, debiased) in [false, true].into_iter().enumerate() {

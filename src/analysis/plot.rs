@@ -8,12 +8,12 @@
 //! against the CSV.
 
 use svg::Document;
-use svg::node::element::{Circle, Polygon, Polyline, Rectangle, Title};
+use svg::node::element::{Circle, Polygon, Polyline, Title};
 
 use super::PAIR_KINDS;
 use super::heatmap::{cka_lines, cka_matrix};
 use super::report::{LayerReport, ProjectedSilhouette, Report};
-use crate::chart::{line, text};
+use crate::chart::{canvas, line, text};
 
 /// Okabe–Ito colours (colour-blind safe), one per series.
 const COLOURS: [&str; 8] = [
@@ -170,17 +170,7 @@ pub fn chart(title: &str, y_label: &str, series: &[Series]) -> Document {
         .max(1);
     let x_of = |x: usize| LEFT + (W - LEFT - RIGHT) * x as f64 / last as f64;
     let y_of = |y: f64| TOP + (H - TOP - BOTTOM) * (hi - y) / (hi - lo);
-    let mut doc = Document::new()
-        .set("viewBox", (0, 0, W, H))
-        .set("width", W)
-        .set("height", H)
-        .add(
-            Rectangle::new()
-                .set("width", "100%")
-                .set("height", "100%")
-                .set("fill", "white"),
-        )
-        .add(text(W / 2.0, 20.0, title, "middle").set("font-size", 14));
+    let mut doc = canvas(W, H).add(text(W / 2.0, 20.0, title, "middle").set("font-size", 14));
     let ticks = ((hi - lo) / step).round() as usize;
     for k in 0..=ticks {
         let y = lo + step * k as f64;

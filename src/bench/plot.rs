@@ -9,7 +9,7 @@ use svg::node::element::{Line, Rectangle};
 
 use super::BenchReport;
 use super::compare::{board_name, rows};
-use crate::chart::text;
+use crate::chart::{canvas, text};
 use crate::error::{Error, Result};
 
 /// Bar colours, one per board (colour-blind safe, Okabe–Ito).
@@ -41,22 +41,12 @@ pub fn svg(names: &[String], reports: &[BenchReport]) -> Document {
     let group_h = BAR_H * reports.len() as f64 + 8.0;
     let height = legend_h + group_h * rows.len() as f64 + 40.0;
 
-    let mut doc = Document::new()
-        .set("viewBox", (0, 0, WIDTH, height))
-        .set("width", WIDTH)
-        .set("height", height)
-        .add(
-            Rectangle::new()
-                .set("width", "100%")
-                .set("height", "100%")
-                .set("fill", "white"),
-        )
-        .add(text(
-            10.0,
-            18.0,
-            "groundprobe bench: p50 per stage (µs, log scale)",
-            "start",
-        ));
+    let mut doc = canvas(WIDTH, height).add(text(
+        10.0,
+        18.0,
+        "groundprobe bench: p50 per stage (µs, log scale)",
+        "start",
+    ));
     for (b, (name, r)) in names.iter().zip(reports).enumerate() {
         let y = 32.0 + 16.0 * b as f64;
         doc = doc

@@ -5,6 +5,7 @@ pub mod encoder;
 pub mod frontend;
 pub mod manifest;
 pub mod plan;
+pub mod raw;
 pub mod recogniser;
 pub mod registry;
 pub mod seam;

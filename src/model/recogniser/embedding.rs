@@ -6,11 +6,11 @@
 //! conversion here is branchless bit arithmetic, fast on CPUs without half-precision
 //! instructions (Raspberry Pi 3/4).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::projection;
 use crate::error::{Error, Result};
+use crate::model::raw::{read_le, row_of};
 
 /// float16 bits → f32, exact for every finite value (normal, subnormal, ±0): the
 /// magnitude's bits shifted into place read as an f32 2¹¹² too small, so one multiply
@@ -40,30 +40,7 @@ impl Embedding {
     /// [`Error::Io`] if the file cannot be read, [`Error::Data`] naming it if its size is
     /// not `vocab × width × 2` bytes or it holds an infinity or NaN.
     pub fn load(path: &Path, vocab: usize, width: usize) -> Result<Self> {
-        let len = vocab * width;
-        let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
-        if size != (len as u64) * 2 {
-            return Err(Error::Data {
-                path: path.to_path_buf(),
-                reason: format!(
-                    "{size} bytes, expected {vocab} × {width} float16 = {} bytes",
-                    len * 2
-                ),
-            });
-        }
-        let mut bits = Vec::with_capacity(len);
-        let mut buf = vec![0u8; 1 << 16];
-        while bits.len() < len {
-            let want = ((len - bits.len()) * 2).min(buf.len());
-            file.read_exact(&mut buf[..want])
-                .map_err(|e| Error::io(path, e))?;
-            bits.extend(
-                buf[..want]
-                    .chunks_exact(2)
-                    .map(|b| u16::from_le_bytes([b[0], b[1]])),
-            );
-        }
+        let bits = read_le(path, vocab, width, "float16", u16::from_le_bytes)?;
         Self::from_bits(bits, vocab, width, path)
     }
 
@@ -110,17 +87,7 @@ impl Embedding {
     pub fn lookup(&self, tokens: &[u32], out: &mut Vec<f32>) -> Result<()> {
         out.reserve(tokens.len() * self.width);
         for &t in tokens {
-            let t = t as usize;
-            if t >= self.vocab {
-                return Err(Error::model(
-                    &self.path,
-                    "looking up tokens",
-                    format!(
-                        "token id {t} is outside the {}-token vocabulary",
-                        self.vocab
-                    ),
-                ));
-            }
+            let t = row_of(&self.path, t, self.vocab, "looking up tokens", "token")?;
             let row = &self.bits[t * self.width..(t + 1) * self.width];
             out.extend(row.iter().map(|&h| f16_to_f32(h)));
         }
