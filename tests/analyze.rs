@@ -196,3 +196,51 @@ fn an_output_path_that_is_a_file_is_named() {
         "said once, before any file: {stderr}"
     );
 }
+
+#[test]
+fn a_cached_pass_gives_the_same_analysis_and_settings_that_change_words_miss_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let demo = common::models().join("demo");
+    let run = |out: &str, extra: &[&str]| {
+        let res = groundprobe()
+            .args(["analyze", "-q", "--seeds", "42,12", "--cache"])
+            .arg(&cache)
+            .args(extra)
+            .arg("--out")
+            .arg(tmp.path().join(out))
+            .arg(&demo)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&res.stderr).to_string();
+        assert!(res.status.success(), "{stderr}");
+        let json = std::fs::read(tmp.path().join(out).join("analysis.json")).unwrap();
+        (serde_json::from_slice::<Value>(&json).unwrap(), stderr)
+    };
+    let cached_files = || std::fs::read_dir(&cache).unwrap().count();
+    let (first, said) = run("first", &[]);
+    assert!(!said.contains("read from"), "{said}");
+    assert_eq!(cached_files(), 1);
+    let (again, said) = run("again", &[]);
+    assert!(said.contains("35 words read from"), "{said}");
+    assert_eq!(first, again, "the same analysis from the cache");
+
+    // Text tables are the analysis's own: still the cached words.
+    let (_, said) = run("text", &["--text", "minilm-l6:layer6"]);
+    assert!(said.contains("read from"), "{said}");
+    // Other encoders find other words: a second file.
+    let (other, said) = run("other", &["--encoders", "whisper-tiny-en"]);
+    assert!(!said.contains("read from"), "{said}");
+    assert_eq!(other["encoders"].as_array().unwrap().len(), 1);
+    assert_eq!(cached_files(), 2);
+
+    // A broken cache file is said, made again, and the run goes on.
+    for entry in std::fs::read_dir(&cache).unwrap() {
+        std::fs::write(entry.unwrap().path(), b"{").unwrap();
+    }
+    let (remade, said) = run("remade", &[]);
+    assert!(said.contains("making the cache again"), "{said}");
+    assert_eq!(first, remade);
+    let (_, said) = run("after", &[]);
+    assert!(said.contains("read from"), "{said}");
+}

@@ -13,8 +13,10 @@
 //!
 //! Each figure is a fresh [`Probe`] over the words of its fold or sample, so the numbers
 //! are exactly the probe's (tested against scikit-learn and Kornblith in `probe`).
-//! Output files: [`report`]; figures: [`plot`] and [`heatmap`].
+//! Output files: [`report`]; figures: [`plot`] and [`heatmap`]; the vectors kept between
+//! runs: [`cache`].
 
+pub mod cache;
 pub mod heatmap;
 pub mod plot;
 pub mod projection;
@@ -26,6 +28,7 @@ use std::sync::Arc;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::event::{LayerMetrics, PairMeans};
@@ -41,7 +44,7 @@ pub const PAPER_SAMPLE: usize = 10_000;
 
 /// One word token of the corpus: its label, speaker and, per encoder, every layer's
 /// pooled vector.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Token {
     /// The word (`None`: unlabelled; it still counts in CKA's and pairs' token set).
     pub label: Option<String>,
@@ -52,7 +55,7 @@ pub struct Token {
 }
 
 /// An encoder as the analysis sees it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Encoder {
     /// Its name.
     pub name: String,

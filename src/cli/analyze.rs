@@ -3,18 +3,24 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::UNIX_EPOCH;
 
 use anyhow::Context;
 use clap::Args;
+use groundprobe::analysis::cache::Cached;
 use groundprobe::analysis::{self, Inputs, PAPER_SAMPLE, PAPER_SEEDS};
+use groundprobe::audio::wav;
 use groundprobe::corpus;
 use groundprobe::event::Event;
 use groundprobe::model::registry::Registry;
 use groundprobe::sink::{Flow, Sink};
 use groundprobe::summary::Summary;
 
+use sha2::{Digest, Sha256};
+
 use super::EngineArgs;
 use super::corpus_args::CorpusArgs;
+use super::text_args::PoolingArg;
 
 /// Options of `groundprobe analyze`.
 #[derive(Debug, Args)]
@@ -31,6 +37,10 @@ pub struct AnalyzeArgs {
     /// Tokens per word-pair sample (at most 80 % of the corpus, so seeds differ).
     #[arg(long, default_value_t = PAPER_SAMPLE, value_name = "N")]
     sample: usize,
+    /// Keep the words' vectors in DIR (a file per corpus and settings) and read them from
+    /// there next time: other seeds, samples or text tables then skip the corpus pass.
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
     #[command(flatten)]
     engine: EngineArgs,
 }
@@ -55,9 +65,50 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("--out {}: cannot make the folder", args.out.display()))?;
     let mut prepared = args.corpus.prepare(&args.engine, false)?;
-    let code = prepared.play(&args.corpus, &mut Discard)?;
+    let cache = match &args.cache {
+        Some(dir) => Some((dir, cache_key(&args, prepared.items())?)),
+        None => None,
+    };
+    let hit = cache.as_ref().and_then(|(dir, key)| {
+        // A cache that cannot be read is said and made again: nothing is lost.
+        (analysis::cache::load(dir, key)).unwrap_or_else(|e| {
+            eprintln!("groundprobe analyze: making the cache again: {e}");
+            None
+        })
+    });
+    let (encoders, tokens, code) = match hit {
+        Some(c) => {
+            eprintln!(
+                "groundprobe analyze: {} words read from {}",
+                c.tokens.len(),
+                analysis::cache::path(cache.as_ref().expect("a hit has a cache").0, &c.key)
+                    .display()
+            );
+            (c.encoders, c.tokens, ExitCode::SUCCESS)
+        }
+        None => {
+            let code = prepared.play(&args.corpus, &mut Discard)?;
+            let engine = &prepared.engine;
+            let (encoders, tokens) = (engine.analysis_encoders(), engine.tokens());
+            match cache {
+                Some((dir, key)) if code == ExitCode::SUCCESS && !tokens.is_empty() => {
+                    let cached = Cached {
+                        key,
+                        encoders,
+                        tokens,
+                    };
+                    analysis::cache::save(dir, &cached)?;
+                    (cached.encoders, cached.tokens, code)
+                }
+                Some(_) => {
+                    eprintln!("groundprobe analyze: not cached: a file failed or the run stopped");
+                    (encoders, tokens, code)
+                }
+                None => (encoders, tokens, code),
+            }
+        }
+    };
     let engine = &prepared.engine;
-    let tokens = engine.tokens();
     anyhow::ensure!(!tokens.is_empty(), "no words were found in the corpus");
     // A text encoder also encodes the corpus's labels the lexicon lacks.
     let tables = if args.engine.text_encoders_named() {
@@ -77,7 +128,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         seeds: args.seeds.clone(),
         sample: args.sample,
     };
-    let report = analysis::analyze(&engine.analysis_encoders(), &tokens, &inputs)?;
+    let report = analysis::analyze(&encoders, &tokens, &inputs)?;
     let written = report.write(&args.out)?;
     eprintln!(
         "groundprobe analyze: {} tokens ({} labelled), {} files in {}",
@@ -87,4 +138,41 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         args.out.display()
     );
     Ok(code)
+}
+
+/// The cache key of a pass: what decides its words — every file (path, size, modification
+/// time), the corpus and engine options but those only the analysis reads (`--text`,
+/// `--text-pooling`) or that change no word (`--threads`, `-q`), the models' manifests
+/// (with their weights' sha256) and this version.
+fn cache_key(args: &AnalyzeArgs, items: &[groundprobe::corpus::Item]) -> anyhow::Result<String> {
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION"));
+    for i in items {
+        anyhow::ensure!(
+            i.path.as_os_str() != wav::STDIN,
+            "--cache cannot keep the words of standard input: give files"
+        );
+        let meta = std::fs::metadata(&i.path)
+            .with_context(|| format!("{}: cannot read its size and time", i.path.display()))?;
+        let modified = (meta.modified().ok())
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map(|d| d.as_nanos());
+        h.update(format!(
+            "{}\0{}\0{modified:?}\n",
+            i.path.display(),
+            meta.len()
+        ));
+    }
+    let mut engine = args.engine.clone();
+    engine.text.clear();
+    engine.text_pooling = PoolingArg::First;
+    let mut corpus = args.corpus.clone();
+    (corpus.threads, corpus.quiet) = (0, false);
+    h.update(format!("{corpus:?}\n{engine:?}\n"));
+    let dir = args.engine.models_dir();
+    let registry = Registry::scan(&dir)
+        .with_context(|| format!("reading the models folder {}", dir.display()))?;
+    h.update(format!("{:?}", registry.manifests()));
+    let digest = h.finalize();
+    Ok(digest[..12].iter().map(|b| format!("{b:02x}")).collect())
 }

@@ -109,6 +109,11 @@ impl CorpusArgs {
 }
 
 impl Prepared {
+    /// The files the paths expanded to.
+    pub fn items(&self) -> &[corpus::Item] {
+        &self.expanded.items
+    }
+
     /// Plays every file into `sink` and writes the summary; a file that fails is reported
     /// and the rest go on. The exit code: 130/143 after a signal, non-zero when a path
     /// failed.
