@@ -7,24 +7,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{groundprobe, stdout_of};
 use serde_json::Value;
-
-fn groundprobe() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_groundprobe"));
-    cmd.env("GROUNDPROBE_MODELS", common::models());
-    cmd
-}
-
-fn stdout_of(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn summary(stdout: &str) -> Value {
     serde_json::from_str(stdout.lines().last().unwrap()).unwrap()

@@ -7,28 +7,11 @@ mod common;
 
 use std::path::Path;
 
-use assert_cmd::Command;
+use common::{groundprobe, stdout_of};
 use serde_json::Value;
 
-fn groundprobe() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_groundprobe"));
-    cmd.env("GROUNDPROBE_MODELS", common::models());
-    cmd
-}
-
-/// Its standard output, once it has succeeded.
-fn succeeded(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 fn summary(args: &[&str], extra: &[&Path]) -> Value {
-    let stdout = succeeded(
+    let stdout = stdout_of(
         groundprobe()
             .args(["run", "--json", "-q"])
             .args(args)
@@ -69,7 +52,7 @@ fn an_encoder_layer_gives_the_cka_of_the_table_made_from_it() {
 #[test]
 fn analyze_draws_every_speech_layer_against_every_text_layer() {
     let tmp = tempfile::tempdir().unwrap();
-    succeeded(
+    stdout_of(
         groundprobe()
             .args(["analyze", "-q", "--text", "minilm-l6", "--out"])
             .arg(tmp.path())

@@ -69,20 +69,22 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         Some(dir) => Some((dir, cache_key(&args, prepared.items())?)),
         None => None,
     };
-    let hit = cache.as_ref().and_then(|(dir, key)| {
-        // A cache that cannot be read is said and made again: nothing is lost.
-        (analysis::cache::load(dir, key)).unwrap_or_else(|e| {
-            eprintln!("groundprobe analyze: making the cache again: {e}");
-            None
-        })
-    });
+    // A cache that cannot be read is said and made again: nothing is lost.
+    let hit = cache
+        .as_ref()
+        .and_then(|(dir, key)| match analysis::cache::load(dir, key) {
+            Ok(cached) => cached.map(|c| (analysis::cache::path(dir, key), c)),
+            Err(e) => {
+                eprintln!("groundprobe analyze: making the cache again: {e}");
+                None
+            }
+        });
     let (encoders, tokens, code) = match hit {
-        Some(c) => {
+        Some((file, c)) => {
+            let n = c.tokens.len();
             eprintln!(
-                "groundprobe analyze: {} words read from {}",
-                c.tokens.len(),
-                analysis::cache::path(cache.as_ref().expect("a hit has a cache").0, &c.key)
-                    .display()
+                "groundprobe analyze: {n} words read from {}",
+                file.display()
             );
             (c.encoders, c.tokens, ExitCode::SUCCESS)
         }
@@ -100,11 +102,11 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
                     analysis::cache::save(dir, &cached)?;
                     (cached.encoders, cached.tokens, code)
                 }
-                Some(_) => {
+                Some(_) if code != ExitCode::SUCCESS => {
                     eprintln!("groundprobe analyze: not cached: a file failed or the run stopped");
                     (encoders, tokens, code)
                 }
-                None => (encoders, tokens, code),
+                _ => (encoders, tokens, code),
             }
         }
     };

@@ -24,6 +24,24 @@ pub fn models() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("models")
 }
 
+/// The built `groundprobe`, reading the models of this repository.
+pub fn groundprobe() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_groundprobe"));
+    cmd.env("GROUNDPROBE_MODELS", models());
+    cmd
+}
+
+/// Runs `cmd`, asserts it succeeded (else shows its stderr) and returns its stdout.
+pub fn stdout_of(cmd: &mut std::process::Command) -> String {
+    let out = cmd.output().expect("start groundprobe");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
 /// Runs the built `groundprobe` (models from this repository) with `args`, asserts it
 /// succeeded, and parses its stdout as JSON lines.
 pub fn groundprobe_json<I, S>(args: I) -> Vec<serde_json::Value>
@@ -31,17 +49,7 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_groundprobe"))
-        .env("GROUNDPROBE_MODELS", models())
-        .args(args)
-        .output()
-        .expect("start groundprobe");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
+    stdout_of(groundprobe().args(args))
         .lines()
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect()
