@@ -1,6 +1,8 @@
 //! The live [`Probe`] equals a from-scratch computation after every insertion, on random
 //! streams of labelled, unlabelled, repeated and out-of-table words.
 
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -159,7 +161,7 @@ fn word_stream() -> impl Strategy<Value = Vec<(Option<usize>, Vec<Vec<f32>>)>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(common::proptest_config(64))]
 
     #[test]
     fn incremental_equals_from_scratch_after_every_insertion(stream in word_stream()) {

@@ -3,6 +3,8 @@
 //! neighbours, on random streams with repeats, unlabelled words, named and unknown
 //! speakers; and it stays so over 20,000 words (no drift in the running sums).
 
+mod common;
+
 use std::sync::Arc;
 
 use groundprobe::event::LayerMetrics;
@@ -113,7 +115,7 @@ fn stream(max: usize) -> impl Strategy<Value = Vec<Word>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(common::proptest_config(96))]
 
     #[test]
     fn a_window_equals_a_fresh_probe_of_the_words_it_holds(

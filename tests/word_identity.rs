@@ -275,7 +275,7 @@ fn live_word_identity_is_exact_when_cheap_and_refreshed_in_turn_when_not() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    #![proptest_config(common::proptest_config(64))]
 
     /// After every push, the incremental numbers equal the brute force, with named and
     /// unknown speakers mixed.
