@@ -27,7 +27,7 @@ pub struct Projected {
 /// Both projected silhouettes of `rows` (one vector per word, all the same width) in
 /// clusters `labels`.
 pub fn projected(rows: &[&[f32]], labels: &[usize]) -> Projected {
-    let k = distinct(labels);
+    let (k, _) = dense(labels);
     if rows.is_empty() || k < 2 || k >= rows.len() {
         return Projected {
             lda: None,
@@ -41,11 +41,15 @@ pub fn projected(rows: &[&[f32]], labels: &[usize]) -> Projected {
     }
 }
 
-fn distinct(labels: &[usize]) -> usize {
-    let mut l = labels.to_vec();
-    l.sort_unstable();
-    l.dedup();
-    l.len()
+/// The number of distinct labels, and each label's rank among them (0..k).
+fn dense(labels: &[usize]) -> (usize, Vec<usize>) {
+    let mut classes = labels.to_vec();
+    classes.sort_unstable();
+    classes.dedup();
+    let class_of = (labels.iter())
+        .map(|l| classes.binary_search(l).expect("a label of the list"))
+        .collect();
+    (classes.len(), class_of)
 }
 
 /// The rows of `x` (minus their mean) on their first `n` principal axes.
@@ -61,13 +65,7 @@ fn pca(x: &DMatrix<f64>, n: usize) -> DMatrix<f64> {
 /// whitening, then the directions of the class means, K − 1 at most.
 fn lda(x: &DMatrix<f64>, labels: &[usize]) -> DMatrix<f64> {
     let (n, d) = (x.nrows(), x.ncols());
-    let mut classes: Vec<usize> = labels.to_vec();
-    classes.sort_unstable();
-    classes.dedup();
-    let k = classes.len();
-    let class_of: Vec<usize> = (labels.iter())
-        .map(|l| classes.binary_search(l).expect("a label of the list"))
-        .collect();
+    let (k, class_of) = dense(labels);
     let mut means = DMatrix::<f64>::zeros(k, d);
     let mut count = vec![0usize; k];
     for (i, &c) in class_of.iter().enumerate() {
@@ -146,16 +144,10 @@ fn right_singular(a: &DMatrix<f64>, keep: impl Fn(f64, f64) -> bool) -> (Vec<f64
 /// 2 ≤ clusters < words.
 pub fn silhouette(p: &DMatrix<f64>, labels: &[usize]) -> Option<f64> {
     let n = p.nrows();
-    let mut classes: Vec<usize> = labels.to_vec();
-    classes.sort_unstable();
-    classes.dedup();
-    let k = classes.len();
+    let (k, class_of) = dense(labels);
     if k < 2 || k >= n {
         return None;
     }
-    let class_of: Vec<usize> = (labels.iter())
-        .map(|l| classes.binary_search(l).expect("a label of the list"))
-        .collect();
     let mut size = vec![0usize; k];
     for &c in &class_of {
         size[c] += 1;
